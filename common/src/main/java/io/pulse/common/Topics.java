@@ -1,0 +1,22 @@
+package io.pulse.common;
+
+/** Every Kafka topic Pulse uses, named in one place. */
+public final class Topics {
+
+    /** Rejected input with its reasons, kept so nothing sent to Pulse is lost. */
+    public static final String DLQ = "events.dlq";
+    /** Events that arrived after their bucket closed, with the bucket they missed. */
+    public static final String LATE = "events.late";
+    /** The current value of every bucket, keyed by metric, group and start; compacted. */
+    public static final String AGGREGATES = "aggregates";
+
+    private static final String EVENTS_PREFIX = "events.";
+
+    private Topics() {
+    }
+
+    /** The topic carrying the canonical events of one type. */
+    public static String events(String eventType) {
+        return EVENTS_PREFIX + eventType;
+    }
+}

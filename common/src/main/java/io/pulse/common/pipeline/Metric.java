@@ -1,0 +1,30 @@
+package io.pulse.common.pipeline;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A windowed metric over one event type.
+ *
+ * @param name            the metric name used in the query API
+ * @param from            the event type it reads
+ * @param valueField      the numeric field aggregated; null for a pure count
+ * @param groupBy         the fields whose values split the metric into groups, possibly none
+ * @param granularity     the bucket size; buckets are aligned to the epoch
+ * @param allowedLateness how long after a bucket ends late events are still merged into it
+ * @param aggregations    what queries may ask for
+ */
+public record Metric(String name, String from, String valueField, List<String> groupBy, Duration granularity,
+                     Duration allowedLateness, List<Aggregation> aggregations) {
+
+    public Optional<String> value() {
+        return Optional.ofNullable(valueField);
+    }
+
+    /** The start of the bucket holding an instant given in epoch milliseconds. */
+    public long bucketStart(long epochMillis) {
+        long size = granularity.toMillis();
+        return Math.floorDiv(epochMillis, size) * size;
+    }
+}

@@ -1,0 +1,61 @@
+package io.pulse.common.problem;
+
+import io.pulse.common.json.Json;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Turns every failure of a Pulse HTTP endpoint into {@code application/problem+json}: the client's mistakes keep
+ * their 4xx status and say what and where; anything else is a 500 that names no internals.
+ */
+public final class ProblemResponses {
+
+    private static final Logger LOG = Logger.getLogger(ProblemResponses.class.getName());
+
+    private ProblemResponses() {
+    }
+
+    static Response of(Problem problem) {
+        return Response.status(problem.getStatus()).type(Problem.MEDIA_TYPE).entity(Json.writeString(problem)).build();
+    }
+
+    /** Problems raised by Pulse code. */
+    @Provider
+    public static class ProblemMapper implements ExceptionMapper<ProblemException> {
+        @Override
+        public Response toResponse(ProblemException e) {
+            return of(e.problem());
+        }
+    }
+
+    /** Problems the HTTP layer finds before Pulse code runs: no such route, wrong method or media type. */
+    @Provider
+    public static class WebApplicationMapper implements ExceptionMapper<WebApplicationException> {
+        @Override
+        public Response toResponse(WebApplicationException e) {
+            int status = e.getResponse().getStatus();
+            if (status >= 500) {
+                LOG.log(Level.SEVERE, "request failed", e);
+            }
+            Response.StatusType type = Response.Status.fromStatusCode(status);
+            String title = type == null ? "HTTP " + status : type.getReasonPhrase();
+            String slug = title.toLowerCase().replaceAll("[^a-z0-9]+", "-");
+            return of(Problem.of(status, slug, title, e.getMessage()));
+        }
+    }
+
+    /** A fault of the service, not of the request: logged in full, answered without internals. */
+    @Provider
+    public static class UnexpectedMapper implements ExceptionMapper<Exception> {
+        @Override
+        public Response toResponse(Exception e) {
+            LOG.log(Level.SEVERE, "unexpected failure", e);
+            return of(Problem.of(500, "internal-error", "Internal error",
+                    "The service failed to handle the request; it has been logged."));
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package io.pulse.common.event;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.pulse.common.pipeline.TimestampSpec;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TimestampParserTest {
+
+    private static final JsonNodeFactory F = JsonNodeFactory.instance;
+    private final TimestampParser parser = new TimestampParser(new TimestampSpec("t",
+            List.of("yyyy-MM-dd HH:mm:ss[.SSSSSS]", "iso", "epoch-seconds", "epoch-millis"), ZoneOffset.UTC));
+
+    @Test
+    void readsEveryDeclaredFormat() throws TimestampException {
+        assertThat(parser.parse(F.textNode("2018-12-26 18:11:08.509654"))).isEqualTo(Instant.parse("2018-12-26T18:11:08.509654Z"));
+        assertThat(parser.parse(F.textNode("2018-12-26 18:11:08"))).isEqualTo(Instant.parse("2018-12-26T18:11:08Z"));
+        assertThat(parser.parse(F.textNode("2018-12-26T18:11:08+01:00"))).isEqualTo(Instant.parse("2018-12-26T17:11:08Z"));
+        assertThat(parser.parse(F.textNode("2018-12-26T18:11:08Z"))).isEqualTo(Instant.parse("2018-12-26T18:11:08Z"));
+        // 1545847868 s = 2018-12-26T18:11:08Z (date -u -d @1545847868)
+        assertThat(parser.parse(F.numberNode(1545847868L))).isEqualTo(Instant.parse("2018-12-26T18:11:08Z"));
+        assertThat(parser.parse(F.numberNode(1545847868.5))).isEqualTo(Instant.parse("2018-12-26T18:11:08.500Z"));
+        assertThat(parser.parse(F.numberNode(1545847868509L))).isEqualTo(Instant.parse("2018-12-26T18:11:08.509Z"));
+    }
+
+    @Test
+    void zoneLessTimesAreInTheTypesZone() throws TimestampException {
+        TimestampParser lisbonSummer = new TimestampParser(new TimestampSpec("t", List.of("iso"), ZoneId.of("Europe/Lisbon")));
+        assertThat(lisbonSummer.parse(F.textNode("2020-07-01T12:00:00"))).isEqualTo(Instant.parse("2020-07-01T11:00:00Z"));
+    }
+
+    @Test
+    void refusesWhatMatchesNoFormat() {
+        assertThatThrownBy(() -> parser.parse(F.textNode("yesterday"))).hasMessageContaining("matches none of the formats");
+        assertThatThrownBy(() -> parser.parse(F.booleanNode(true))).hasMessageContaining("string or a number");
+        assertThatThrownBy(() -> parser.parse(null)).hasMessageContaining("missing");
+        assertThatThrownBy(() -> parser.parse(F.numberNode(Double.NaN))).hasMessageContaining("matches none");
+        assertThatThrownBy(() -> parser.parse(F.textNode("2018-13-45 99:00:00"))).hasMessageContaining("matches none");
+    }
+}

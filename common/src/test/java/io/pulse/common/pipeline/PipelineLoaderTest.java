@@ -1,0 +1,142 @@
+package io.pulse.common.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PipelineLoaderTest {
+
+    @TempDir
+    Path dir;
+
+    private static final String SCHEMA = """
+            {"type": "object", "properties": {"ts": {"type": "string"}, "client": {"type": "string"},
+             "duration": {"type": "number"}, "id": {"type": "string"}}}
+            """;
+
+    private Pipeline load(String yaml) throws IOException {
+        Files.writeString(dir.resolve("s.schema.json"), SCHEMA);
+        Path file = dir.resolve("pipeline.yaml");
+        Files.writeString(file, yaml);
+        return PipelineLoader.load(file.toString());
+    }
+
+    private static String pipeline(String metric) {
+        return """
+                event-types:
+                  delivery:
+                    schema: s.schema.json
+                    timestamp: {field: ts, formats: [iso]}
+                    id: id
+                    key: client
+                metrics:
+                  m:
+                    from: delivery
+                %s
+                """.formatted(metric.indent(4));
+    }
+
+    @Test
+    void bundledPipelineDeclaresTheTranslationMetric() {
+        Pipeline p = PipelineLoader.load(PipelineLoader.BUNDLED);
+        Metric m = p.metric("delivery_time").orElseThrow();
+        assertThat(m.from()).isEqualTo("translation_delivered");
+        assertThat(m.value()).contains("duration");
+        assertThat(m.groupBy()).containsExactly("client_name");
+        assertThat(m.granularity()).isEqualTo(Duration.ofMinutes(1));
+        EventType t = p.eventType("translation_delivered").orElseThrow();
+        assertThat(t.timestamp().field()).isEqualTo("timestamp");
+        assertThat(t.timestamp().zone()).isEqualTo(ZoneOffset.UTC);
+        assertThat(t.key()).contains("client_name");
+        assertThat(p.metricsOf("translation_delivered")).extracting(Metric::name).containsExactly("delivery_time");
+    }
+
+    @Test
+    void readsAValidFileWithDefaults() throws IOException {
+        Pipeline p = load(pipeline("value: duration\ngroup-by: [client]\ngranularity: 5m"));
+        Metric m = p.metric("m").orElseThrow();
+        assertThat(m.granularity()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(m.allowedLateness()).isEqualTo(Duration.ZERO);
+        assertThat(m.aggregations()).containsExactly(Aggregation.values());
+        assertThat(m.bucketStart(Duration.ofMinutes(7).toMillis() + 1)).isEqualTo(Duration.ofMinutes(5).toMillis());
+    }
+
+    @Test
+    void unknownFieldNamesThePathAndTheKnownFields() {
+        assertThatThrownBy(() -> load(pipeline("granularity: 1m\ngranulrity: 2m")))
+                .isInstanceOf(PipelineException.class)
+                .hasMessageContaining("pipeline.yaml")
+                .hasMessageContaining("metrics.m.granulrity")
+                .hasMessageContaining("unknown field 'granulrity'")
+                .hasMessageContaining("granularity");
+    }
+
+    @Test
+    void metricOnUnknownTypeIsRefused() {
+        assertThatThrownBy(() -> load(pipeline("granularity: 1m").replace("from: delivery", "from: deliveries")))
+                .hasMessageContaining("metrics.m.from")
+                .hasMessageContaining("unknown event type 'deliveries'")
+                .hasMessageContaining("[delivery]");
+    }
+
+    @Test
+    void groupByFieldMissingFromSchemaIsRefused() {
+        assertThatThrownBy(() -> load(pipeline("granularity: 1m\ngroup-by: [client, region]")))
+                .hasMessageContaining("metrics.m.group-by[1]")
+                .hasMessageContaining("field 'region' is not in the event type's schema");
+    }
+
+    @Test
+    void badDurationIsRefused() {
+        assertThatThrownBy(() -> load(pipeline("granularity: 1 minute")))
+                .hasMessageContaining("metrics.m.granularity")
+                .hasMessageContaining("'1 minute' is not a duration")
+                .hasMessageContaining("Fix:");
+    }
+
+    @Test
+    void granularityMustAlignToDays() {
+        assertThatThrownBy(() -> load(pipeline("granularity: 7m")))
+                .hasMessageContaining("does not align buckets to days");
+    }
+
+    @Test
+    void valueMustBeNumericAndPresentForValueAggregations() {
+        assertThatThrownBy(() -> load(pipeline("value: client\ngranularity: 1m")))
+                .hasMessageContaining("metrics.m.value").hasMessageContaining("not numeric");
+        assertThatThrownBy(() -> load(pipeline("granularity: 1m\naggregations: [count, avg]")))
+                .hasMessageContaining("metrics.m.aggregations[1]").hasMessageContaining("'avg' needs a value field");
+        assertThatThrownBy(() -> load(pipeline("value: duration\ngranularity: 1m\naggregations: [median]")))
+                .hasMessageContaining("unknown aggregation 'median'");
+    }
+
+    @Test
+    void missingSchemaFileAndBadFormatAreRefused() {
+        assertThatThrownBy(() -> load(pipeline("granularity: 1m").replace("s.schema.json", "nope.json")))
+                .hasMessageContaining("event-types.delivery.schema").hasMessageContaining("nope.json");
+        assertThatThrownBy(() -> load(pipeline("granularity: 1m").replace("[iso]", "[iso, \"yyyy-MM-dd bb\"]")))
+                .hasMessageContaining("event-types.delivery.timestamp.formats[1]");
+    }
+
+    @Test
+    void inlineSchemaIsAccepted() throws IOException {
+        Pipeline p = load(pipeline("granularity: 1d").replace("schema: s.schema.json",
+                "schema: {type: object, properties: {ts: {type: string}, client: {type: string}, id: {type: string}}}"));
+        assertThat(p.eventType("delivery").orElseThrow().schema().path("properties").has("client")).isTrue();
+        assertThat(p.metric("m").orElseThrow().aggregations()).isEqualTo(List.of(Aggregation.COUNT));
+    }
+
+    @Test
+    void missingFileIsNamed() {
+        assertThatThrownBy(() -> PipelineLoader.load(dir.resolve("absent.yaml").toString()))
+                .hasMessageContaining("absent.yaml").hasMessageContaining("file not found");
+    }
+}
