@@ -1,0 +1,165 @@
+package io.pulse.stack;
+
+import io.pulse.common.pipeline.Pipeline;
+import io.pulse.common.pipeline.PipelineLoader;
+import io.pulse.stack.kafka.KafkaBroker;
+import io.pulse.stack.kafka.TopicSetup;
+import io.pulse.stack.postgres.PostgresServer;
+import io.pulse.stack.services.Service;
+import io.pulse.stack.services.ServiceProcess;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole platform on one machine without Docker: PostgreSQL, a Kafka broker, the topics of the pipeline, then
+ * the three services as separate processes. Closing it stops them in reverse order.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
+    private static final List<String> SERVICE_JVM = List.of("-Xms64m", "-Xmx512m", "-XX:+ExitOnOutOfMemoryError");
+
+    private final StackConfig config;
+    private final List<AutoCloseable> started = new ArrayList<>();
+    private final Map<Service, ServiceProcess> services = new EnumMap<>(Service.class);
+    private KafkaBroker kafka;
+    private PostgresServer postgres;
+
+    private LocalStack(StackConfig config) {
+        this.config = config;
+    }
+
+    /** Starts everything and returns once every service reports ready; on failure, stops what had started. */
+    public static LocalStack start(StackConfig config, PrintStream out) {
+        LocalStack stack = new LocalStack(config);
+        try {
+            stack.startAll(out);
+            return stack;
+        } catch (RuntimeException e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private void startAll(PrintStream out) {
+        checkPorts();
+        Pipeline pipeline = PipelineLoader.load(config.pipeline());
+        out.println("[stack] starting PostgreSQL on port " + config.postgresPort());
+        postgres = PostgresServer.start(config.dataDir().resolve("postgres"), config.postgresPort());
+        started.add(postgres);
+        out.println("[stack] starting Kafka (KRaft) on port " + config.kafkaPort());
+        kafka = KafkaBroker.start(config.dataDir().resolve("kafka"), config.kafkaPort(), config.controllerPort());
+        started.add(kafka);
+        TopicSetup.create(kafka.bootstrapServers(), pipeline, config.partitions());
+        for (Service service : Service.values()) {
+            out.println("[stack] starting " + service.module() + " on port " + port(service));
+            ServiceProcess process = ServiceProcess.start(service, jar(service), port(service), properties(service),
+                    SERVICE_JVM, out);
+            started.add(process);
+            services.put(service, process);
+        }
+        services.values().forEach(s -> s.awaitReady(READY_TIMEOUT));
+    }
+
+    private void checkPorts() {
+        Map<String, Integer> flags = new LinkedHashMap<>();
+        flags.put("--kafka-port", config.kafkaPort());
+        flags.put("--kafka-port (its controller listens on the next port)", config.controllerPort());
+        flags.put("--postgres-port", config.postgresPort());
+        flags.put("--ingest-port", config.ingestPort());
+        flags.put("--aggregation-port", config.aggregationPort());
+        flags.put("--query-port", config.queryPort());
+        flags.forEach((flag, port) -> {
+            if (!Ports.isFree(port)) {
+                throw new PortTakenException("port " + port + " is taken; choose another with " + flag);
+            }
+        });
+    }
+
+    private Map<String, String> properties(Service service) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("quarkus.http.host", "127.0.0.1");
+        p.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+        p.put("pulse.pipeline.file", config.pipeline());
+        switch (service) {
+            case AGGREGATION -> p.put("kafka-streams.state.dir", config.dataDir().resolve("aggregation").toString());
+            case QUERY -> {
+                p.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl());
+                p.put("quarkus.datasource.username", PostgresServer.USER);
+                p.put("quarkus.datasource.password", PostgresServer.PASSWORD);
+            }
+            case INGEST -> { }
+        }
+        return p;
+    }
+
+    private Path jar(Service service) {
+        return config.home().resolve(service.module()).resolve("target/quarkus-app/quarkus-run.jar");
+    }
+
+    public int port(Service service) {
+        return switch (service) {
+            case INGEST -> config.ingestPort();
+            case AGGREGATION -> config.aggregationPort();
+            case QUERY -> config.queryPort();
+        };
+    }
+
+    public ServiceProcess service(Service service) {
+        return services.get(service);
+    }
+
+    public String url(Service service) {
+        return "http://127.0.0.1:" + port(service);
+    }
+
+    public String kafkaBootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    public String postgresJdbcUrl() {
+        return postgres.jdbcUrl();
+    }
+
+    /** Stops and starts one service again, keeping everything else running; used to test crash recovery. */
+    public ServiceProcess restart(Service service, boolean crash, PrintStream out) {
+        ServiceProcess old = services.get(service);
+        if (crash) {
+            old.kill();
+        } else {
+            old.close();
+        }
+        started.remove(old);
+        ServiceProcess process = ServiceProcess.start(service, jar(service), port(service), properties(service),
+                SERVICE_JVM, out);
+        started.add(process);
+        services.put(service, process);
+        process.awaitReady(READY_TIMEOUT);
+        return process;
+    }
+
+    @Override
+    public void close() {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (Exception e) {
+                System.err.println("[stack] stopping " + started.get(i) + " failed: " + e.getMessage());
+            }
+        }
+        started.clear();
+    }
+
+    /** A port the stack needs is in use; the message names the flag that moves it. */
+    public static class PortTakenException extends IllegalStateException {
+        public PortTakenException(String message) {
+            super(message);
+        }
+    }
+}

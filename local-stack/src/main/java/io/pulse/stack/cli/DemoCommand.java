@@ -1,0 +1,103 @@
+package io.pulse.stack.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pulse.stack.LocalStack;
+import io.pulse.stack.StackConfig;
+import io.pulse.stack.client.PulseClient;
+import io.pulse.stack.services.Service;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "demo", description = {
+        "Start the stack (or use the running one), send the sample translation events,",
+        "and print the 10-minute moving average delivery time, every minute, from the query API."})
+class DemoCommand implements Callable<Integer> {
+
+    private static final String TYPE = "translation_delivered";
+    private static final String METRIC = "delivery_time";
+    /** The sample's events fall between 18:11 and 18:24; the last point shows the window after the last event. */
+    private static final String RANGE = "from=2018-12-26T18:11:00Z&to=2018-12-26T18:25:00Z";
+
+    @ParentCommand
+    PulseCli cli;
+
+    @Mixin
+    StackOptions options;
+
+    @Option(names = "--exit", description = "Stop a stack the demo started once the answer is printed.")
+    boolean exit;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        StackConfig config = options.config(cli.home());
+        PrintStream out = System.out;
+        String ingest = "http://127.0.0.1:" + config.ingestPort();
+        String query = "http://127.0.0.1:" + config.queryPort();
+        PulseClient client = new PulseClient(ingest, query);
+        LocalStack stack = null;
+        if (client.isReady(ingest) && client.isReady(query)) {
+            out.println("[demo] using the stack already running on " + ingest + " and " + query);
+        } else {
+            stack = LocalStack.start(config, out);
+        }
+        try {
+            Path sample = cli.home().resolve("samples/translations.ndjson");
+            JsonNode sent = client.sendNdjson(TYPE, sample);
+            out.println("[demo] sent " + sample.getFileName() + " to " + ingest + "/v1/events/" + TYPE + " → " + sent);
+            awaitCount(client, sent.path("accepted").asLong(), Duration.ofMinutes(2));
+            JsonNode moving = client.query("/v1/metrics/" + METRIC + "/moving?window=10m&step=1m&agg=avg&" + RANGE);
+            print(moving, query, out);
+        } finally {
+            if (stack != null && exit) {
+                stack.close();
+            }
+        }
+        if (stack != null && !exit) {
+            UpCommand.printUrls(stack, config, out);
+            UpCommand.runUntilInterrupted(stack);
+        }
+        return 0;
+    }
+
+    /** Waits until the query API has counted at least the events just accepted. */
+    private static void awaitCount(PulseClient client, long expected, Duration timeout) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (true) {
+            JsonNode series = client.query("/v1/metrics/" + METRIC + "/series?step=1h&agg=count&" + RANGE);
+            long counted = 0;
+            for (JsonNode point : series.path("series").path(0).path("points")) {
+                counted += point.path("count").asLong();
+            }
+            if (counted >= expected) {
+                return;
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("the query API counted " + counted + " of " + expected
+                        + " events after " + timeout.toSeconds() + " s");
+            }
+            Thread.sleep(300);
+        }
+    }
+
+    private static void print(JsonNode moving, String query, PrintStream out) {
+        out.println();
+        out.println("Average delivery time over the last 10 minutes, every minute (all clients):");
+        out.println("  minute (UTC)        average   events");
+        for (JsonNode point : moving.path("series").path(0).path("points")) {
+            JsonNode value = point.path("value");
+            out.printf("  %-18s  %7s   %6d%n", point.path("ts").asText().replace('T', ' ').replace(":00Z", ""),
+                    value.isNull() ? "-" : String.format("%.1f", value.asDouble()), point.path("count").asLong());
+        }
+        out.println();
+        out.println("Asked with: curl '" + query + "/v1/metrics/" + METRIC + "/moving?window=10m&step=1m&agg=avg&" + RANGE + "'");
+        out.println();
+    }
+}

@@ -1,0 +1,50 @@
+package io.pulse.stack.cli;
+
+import io.pulse.common.pipeline.PipelineLoader;
+import io.pulse.stack.StackConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** The flags every command that starts or finds the stack shares. */
+class StackOptions {
+
+    @Option(names = "--pipeline", paramLabel = "FILE", description = "Pipeline file (default: the bundled pipeline/pulse.yaml).")
+    Path pipeline;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = ".pulse", description = "Where all data lives (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--partitions", defaultValue = "3", description = "Partitions of the event and aggregate topics (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--kafka-port", defaultValue = "9092", description = "Kafka port; the KRaft controller takes the next one (default: ${DEFAULT-VALUE}).")
+    int kafkaPort;
+
+    @Option(names = "--postgres-port", defaultValue = "5433", description = "PostgreSQL port (default: ${DEFAULT-VALUE}).")
+    int postgresPort;
+
+    @Option(names = "--ingest-port", defaultValue = "8081", description = "ingest-service port (default: ${DEFAULT-VALUE}).")
+    int ingestPort;
+
+    @Option(names = "--aggregation-port", defaultValue = "8082", description = "aggregation-service port (default: ${DEFAULT-VALUE}).")
+    int aggregationPort;
+
+    @Option(names = "--query-port", defaultValue = "8083", description = "query-service port (default: ${DEFAULT-VALUE}).")
+    int queryPort;
+
+    StackConfig config(Path home) {
+        String pipelineLocation = PipelineLoader.BUNDLED;
+        if (pipeline != null) {
+            if (!Files.isRegularFile(pipeline)) {
+                throw new IllegalArgumentException("--pipeline: no such file " + pipeline);
+            }
+            pipelineLocation = pipeline.toAbsolutePath().toString();
+        }
+        if (partitions < 1) {
+            throw new IllegalArgumentException("--partitions must be at least 1");
+        }
+        return new StackConfig(home, home.resolve(dataDir).toAbsolutePath().normalize(), pipelineLocation, partitions,
+                kafkaPort, postgresPort, ingestPort, aggregationPort, queryPort);
+    }
+}

@@ -1,0 +1,50 @@
+package io.pulse.stack.kafka;
+
+import io.pulse.common.Topics;
+import io.pulse.common.pipeline.Pipeline;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+
+/** Creates the topics a pipeline needs, with their configuration; topics that exist are left as they are. */
+public final class TopicSetup {
+
+    private TopicSetup() {
+    }
+
+    /**
+     * @param partitions partitions of each event topic and of {@code aggregates}: the most aggregation instances
+     *                   that can share the work
+     */
+    public static void create(String bootstrapServers, Pipeline pipeline, int partitions) {
+        List<NewTopic> topics = new ArrayList<>();
+        for (String type : pipeline.eventTypes().keySet()) {
+            topics.add(new NewTopic(Topics.events(type), partitions, (short) 1));
+        }
+        topics.add(new NewTopic(Topics.DLQ, 1, (short) 1));
+        topics.add(new NewTopic(Topics.LATE, 1, (short) 1));
+        topics.add(new NewTopic(Topics.AGGREGATES, partitions, (short) 1)
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+        Properties config = new Properties();
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (Admin admin = Admin.create(config)) {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t.name())).toList();
+            admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot create Pulse's topics on " + bootstrapServers, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package io.pulse.stack.services;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One packaged service running as a child process: its output streamed with a prefix, its readiness awaited on
+ * {@code /q/health/ready}, and a clean SIGTERM on stop.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+    private static final int KEPT_LINES = 40;
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final Service service;
+    private final int port;
+    private final Process process;
+    private final Deque<String> lastLines = new ArrayDeque<>();
+
+    private ServiceProcess(Service service, int port, Process process, PrintStream out) {
+        this.service = service;
+        this.port = port;
+        this.process = process;
+        Thread pump = new Thread(() -> pump(out), service.label() + "-log");
+        pump.setDaemon(true);
+        pump.start();
+    }
+
+    /**
+     * @param jar        the service's {@code quarkus-run.jar}
+     * @param port       its HTTP port
+     * @param properties configuration passed as system properties, overriding {@code application.properties}
+     * @param out        where its prefixed output goes
+     */
+    public static ServiceProcess start(Service service, Path jar, int port, Map<String, String> properties,
+                                       List<String> jvmOptions, PrintStream out) {
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(service.module() + " is not built (" + jar + " is missing): run "
+                    + "'./mvnw package -DskipTests', which ./pulse does for you");
+        }
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
+        command.add("-Dquarkus.http.port=" + port);
+        command.add("-jar");
+        command.add(jar.toString());
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            return new ServiceProcess(service, port, process, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + service.module(), e);
+        }
+    }
+
+    public Service service() {
+        return service;
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Blocks until the service reports ready; fails with its last lines of output if it dies or times out. */
+    public void awaitReady(Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        HttpRequest ready = HttpRequest.newBuilder(URI.create(url() + "/q/health/ready"))
+                .timeout(Duration.ofSeconds(2)).build();
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(service.module() + " exited with code " + process.exitValue()
+                        + "; its last output:\n" + lastOutput());
+            }
+            try {
+                if (HTTP.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for " + service.module(), e);
+            }
+            sleep(250);
+        }
+        throw new IllegalStateException(service.module() + " was not ready within " + timeout.toSeconds()
+                + " s; its last output:\n" + lastOutput());
+    }
+
+    /** Kills the process without warning, as a crash would. */
+    public void kill() {
+        process.destroyForcibly();
+        waitFor(Duration.ofSeconds(10));
+    }
+
+    @Override
+    public void close() {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        if (!waitFor(Duration.ofSeconds(30))) {
+            process.destroyForcibly();
+            waitFor(Duration.ofSeconds(10));
+        }
+    }
+
+    private boolean waitFor(Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private synchronized String lastOutput() {
+        return String.join("\n", lastLines);
+    }
+
+    private void pump(PrintStream out) {
+        String prefix = "[" + service.label() + "] ";
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                synchronized (this) {
+                    lastLines.addLast(line);
+                    if (lastLines.size() > KEPT_LINES) {
+                        lastLines.removeFirst();
+                    }
+                }
+                out.println(prefix + line);
+            }
+        } catch (IOException e) {
+            // the process has gone; its exit is reported by whoever waits for it
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
