@@ -1,0 +1,48 @@
+package io.pulse.ingest.routing;
+
+import java.time.Duration;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.RecordMetadata;
+
+/**
+ * Tracks the records one request sent until Kafka has acknowledged every one, without holding a future per
+ * record: a request may carry millions.
+ */
+final class Acknowledgements implements Callback {
+
+    private long outstanding;
+    private long failed;
+    private Exception firstFailure;
+
+    synchronized void sent() {
+        outstanding++;
+    }
+
+    @Override
+    public synchronized void onCompletion(RecordMetadata metadata, Exception exception) {
+        outstanding--;
+        if (exception != null) {
+            failed++;
+            if (firstFailure == null) {
+                firstFailure = exception;
+            }
+        }
+        notifyAll();
+    }
+
+    /** Waits for every acknowledgement; fails if one was refused or the wait is over. */
+    synchronized void await(Duration timeout) throws DeliveryException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (outstanding > 0) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new DeliveryException(outstanding + " records were not acknowledged by Kafka within "
+                        + timeout.toSeconds() + " s", null);
+            }
+            wait(Math.max(1, left / 1_000_000));
+        }
+        if (firstFailure != null) {
+            throw new DeliveryException(failed + " records were refused by Kafka: " + firstFailure.getMessage(), firstFailure);
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package io.pulse.ingest.validation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.PathType;
+import com.networknt.schema.SchemaValidatorsConfig;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import io.pulse.common.event.CanonicalEvent;
+import io.pulse.common.event.FieldError;
+import io.pulse.common.event.TimestampException;
+import io.pulse.common.event.TimestampParser;
+import io.pulse.common.pipeline.EventType;
+import io.pulse.common.pipeline.Pipeline;
+import io.pulse.ingest.IngestConfig;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Checks one item against its type's JSON Schema and reads its time; turns a valid item into the canonical event.
+ * Schemas are compiled once, at start-up.
+ */
+@Singleton
+public class EventValidator {
+
+    private final Map<String, JsonSchema> schemas = new HashMap<>();
+    private final Map<String, TimestampParser> timestamps = new HashMap<>();
+    private final IngestConfig config;
+    private final Clock clock;
+
+    @Inject
+    public EventValidator(Pipeline pipeline, IngestConfig config) {
+        this(pipeline, config, Clock.systemUTC());
+    }
+
+    EventValidator(Pipeline pipeline, IngestConfig config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+        JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
+        SchemaValidatorsConfig schemaConfig = SchemaValidatorsConfig.builder().pathType(PathType.JSON_POINTER).build();
+        for (EventType type : pipeline.eventTypes().values()) {
+            schemas.put(type.name(), factory.getSchema(type.schema(), schemaConfig));
+            timestamps.put(type.name(), new TimestampParser(type.timestamp()));
+        }
+    }
+
+    /** The canonical event, or every reason the item is refused. */
+    public Outcome validate(EventType type, JsonNode item) {
+        List<FieldError> errors = new ArrayList<>();
+        for (ValidationMessage m : schemas.get(type.name()).validate(item)) {
+            errors.add(new FieldError(pointer(m), m.getError()));
+        }
+        if (!item.isObject()) {
+            return Outcome.rejected(errors);
+        }
+        String tsField = type.timestamp().field();
+        Instant ts = null;
+        try {
+            ts = timestamps.get(type.name()).parse(item.get(tsField));
+            Instant latest = clock.instant().plus(config.maxFutureSkew());
+            if (ts.isAfter(latest)) {
+                errors.add(new FieldError("/" + tsField, "timestamp " + ts + " is more than "
+                        + config.maxFutureSkew().toSeconds() + " s ahead of the server clock"));
+            }
+        } catch (TimestampException e) {
+            String field = "/" + tsField;
+            if (errors.stream().noneMatch(error -> error.field().equals(field))) {
+                errors.add(new FieldError(field, e.getMessage()));
+            }
+        }
+        if (!errors.isEmpty()) {
+            errors.sort(Comparator.comparing(FieldError::field));
+            return Outcome.rejected(List.copyOf(errors));
+        }
+        String id = type.id().map(item::path).filter(JsonNode::isValueNode).map(JsonNode::asText)
+                .orElseGet(() -> UUID.randomUUID().toString());
+        return Outcome.accepted(new CanonicalEvent(id, type.name(), ts.toEpochMilli(), (ObjectNode) item));
+    }
+
+    /** A JSON Pointer to the offending field: for a missing property, the property itself. */
+    private static String pointer(ValidationMessage m) {
+        String at = m.getInstanceLocation().toString();
+        if ("required".equals(m.getType()) && m.getProperty() != null) {
+            return at + "/" + m.getProperty();
+        }
+        return at;
+    }
+
+    /** Either an event ready for Kafka or the reasons it is not. */
+    public record Outcome(CanonicalEvent event, List<FieldError> errors) {
+
+        static Outcome accepted(CanonicalEvent event) {
+            return new Outcome(event, List.of());
+        }
+
+        public static Outcome rejected(List<FieldError> errors) {
+            return new Outcome(null, errors);
+        }
+
+        public boolean isAccepted() {
+            return event != null;
+        }
+    }
+}
