@@ -1,0 +1,17 @@
+package io.pulse.aggregation.topology;
+
+import io.pulse.common.pipeline.Pipeline;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import java.time.Clock;
+import org.apache.kafka.streams.Topology;
+
+/** Hands the pipeline's topology to Quarkus' Kafka Streams extension, which runs and monitors it. */
+@ApplicationScoped
+public class TopologyProducer {
+
+    @Produces
+    Topology topology(Pipeline pipeline) {
+        return new MetricsTopology(pipeline, Clock.systemUTC()).build();
+    }
+}

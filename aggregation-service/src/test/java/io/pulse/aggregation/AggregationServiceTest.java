@@ -1,0 +1,70 @@
+package io.pulse.aggregation;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.pulse.common.Topics;
+import io.pulse.common.bucket.BucketUpdate;
+import io.pulse.common.event.CanonicalEvent;
+import io.pulse.common.json.Json;
+import io.pulse.stack.testing.KafkaResource;
+import io.pulse.stack.testing.TopicReader;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+/** The service wired to a real broker: canonical events in, bucket updates out, health reported. */
+@QuarkusTest
+@QuarkusTestResource(KafkaResource.class)
+@QuarkusTestResource(StateDirResource.class)
+class AggregationServiceTest {
+
+    @Test
+    void eventsOnTheTopicBecomeBucketsOnAggregates() throws Exception {
+        String client = "client-" + UUID.randomUUID();
+        Instant minute = Instant.parse("2018-12-26T18:11:00Z");
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaResource.broker().bootstrapServers()),
+                new StringSerializer(), new StringSerializer())) {
+            for (double duration : List.of(20.0, 31.0, 54.0)) {
+                var attrs = JsonNodeFactory.instance.objectNode().put("client_name", client).put("duration", duration);
+                var event = new CanonicalEvent(UUID.randomUUID().toString(), "translation_delivered",
+                        minute.plusSeconds((long) duration).toEpochMilli(), attrs);
+                producer.send(new ProducerRecord<>(Topics.events("translation_delivered"), client, Json.writeString(event))).get();
+            }
+        }
+
+        BucketUpdate bucket = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .until(() -> latest(client), u -> u != null && u.bucket().count() == 3);
+        assertThat(bucket.start()).isEqualTo(minute);
+        assertThat(bucket.bucket().sum()).isEqualTo(105.0);
+        assertThat(bucket.bucket().min()).isEqualTo(20.0);
+        assertThat(bucket.bucket().max()).isEqualTo(54.0);
+
+        given().when().get("/q/health/ready").then().statusCode(200);
+    }
+
+    private static BucketUpdate latest(String client) {
+        BucketUpdate last = null;
+        for (var record : TopicReader.readAll(KafkaResource.broker().bootstrapServers(), Topics.AGGREGATES)) {
+            if (record.value().contains(client)) {
+                BucketUpdate u = Json.read(record.value(), BucketUpdate.class);
+                if (last == null || u.bucket().count() >= last.bucket().count()) {
+                    last = u;
+                }
+            }
+        }
+        return last;
+    }
+}
