@@ -1,0 +1,44 @@
+package io.pulse.query.consume;
+
+import io.pulse.common.bucket.BucketUpdate;
+import io.pulse.common.json.Json;
+import io.pulse.query.store.BucketRepository;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import java.util.List;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+/**
+ * Keeps PostgreSQL in step with the {@code aggregates} topic, a batch per transaction. Offsets are committed after
+ * the transaction, so a crash replays a batch, which the idempotent upsert absorbs.
+ */
+@ApplicationScoped
+public class AggregatesConsumer {
+
+    private static final Logger LOG = Logger.getLogger(AggregatesConsumer.class);
+
+    @Inject
+    BucketRepository buckets;
+
+    @Incoming("aggregates")
+    @Blocking
+    @Transactional
+    public void store(List<String> values) {
+        for (String value : values) {
+            if (value == null) {
+                continue; // a tombstone: the bucket was compacted away upstream, the stored one is kept until retention
+            }
+            BucketUpdate update;
+            try {
+                update = Json.read(value, BucketUpdate.class);
+            } catch (RuntimeException e) {
+                LOG.errorf("skipping an aggregates record that is not a bucket: %s", value);
+                continue;
+            }
+            buckets.upsert(update);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package io.pulse.query.store;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.IdClass;
+import jakarta.persistence.Table;
+import java.io.Serializable;
+import java.time.Instant;
+import java.util.Objects;
+
+/** A stored bucket; read through Panache, written only by {@link BucketRepository#upsert}. */
+@Entity
+@Table(name = "bucket")
+@IdClass(BucketRow.Key.class)
+public class BucketRow extends PanacheEntityBase {
+
+    @Id
+    public String metric;
+
+    @Id
+    @Column(name = "group_key")
+    public String groupKey;
+
+    @Id
+    @Column(name = "bucket_start")
+    public Instant start;
+
+    @Column(name = "bucket_end")
+    public Instant end;
+
+    @Column(name = "event_count")
+    public long count;
+
+    @Column(name = "value_sum")
+    public double sum;
+
+    @Column(name = "value_min")
+    public Double min;
+
+    @Column(name = "value_max")
+    public Double max;
+
+    @Column(name = "is_final")
+    public boolean isFinal;
+
+    @Column(name = "updated_at")
+    public Instant updatedAt;
+
+    /** The primary key: one bucket of one group of one metric. */
+    public static class Key implements Serializable {
+        public String metric;
+        public String groupKey;
+        public Instant start;
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && Objects.equals(metric, k.metric) && Objects.equals(groupKey, k.groupKey)
+                    && Objects.equals(start, k.start);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(metric, groupKey, start);
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package io.pulse.query.api;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.nullValue;
+
+import io.pulse.common.Topics;
+import io.pulse.common.bucket.Bucket;
+import io.pulse.common.bucket.BucketUpdate;
+import io.pulse.common.json.Json;
+import io.pulse.stack.testing.KafkaResource;
+import io.pulse.stack.testing.PostgresResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ValidatableResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+/** Bucket updates published on the real aggregates topic, stored in a real PostgreSQL, asked for over HTTP. */
+@QuarkusTest
+@QuarkusTestResource(KafkaResource.class)
+@QuarkusTestResource(PostgresResource.class)
+class MetricResourceTest {
+
+    private static final String MOVING = "/v1/metrics/delivery_time/moving";
+    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+    private final String air = "airliberty-" + UUID.randomUUID();
+    private final String taxi = "taxi-eats-" + UUID.randomUUID();
+
+    private static BucketUpdate bucket(String client, String minute, Bucket b, Instant updatedAt) {
+        Instant start = Instant.parse("2018-12-26T" + minute + ":00Z");
+        return new BucketUpdate("delivery_time", new TreeMap<>(Map.of("client_name", client)), start,
+                start.plusSeconds(60), b, false, updatedAt);
+    }
+
+    private static void publish(List<BucketUpdate> updates) throws Exception {
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaResource.broker().bootstrapServers()),
+                new StringSerializer(), new StringSerializer())) {
+            for (BucketUpdate u : updates) {
+                producer.send(new ProducerRecord<>(Topics.AGGREGATES, Json.writeString(u.key()), Json.writeString(u))).get();
+            }
+        }
+    }
+
+    /** The design's worked example: 18:11:08 → 20 and 18:15:19 → 31 from one client, 18:23:19 → 54 from another. */
+    private List<BucketUpdate> workedExample(Instant updatedAt) {
+        return List.of(
+                bucket(air, "18:11", Bucket.EMPTY.add(20), updatedAt),
+                bucket(air, "18:15", Bucket.EMPTY.add(31), updatedAt),
+                bucket(taxi, "18:23", Bucket.EMPTY.add(54), updatedAt));
+    }
+
+    private ValidatableResponse movingAverage() {
+        return given().queryParam("window", "10m").queryParam("step", "1m").queryParam("agg", "avg")
+                .queryParam("from", "2018-12-26T18:11:00Z").queryParam("to", "2018-12-26T18:25:00Z")
+                .queryParam("where", "client_name:" + air + "|" + taxi)
+                .when().get(MOVING).then().statusCode(200);
+    }
+
+    private static final Object[] EXPECTED = {null, 20.0f, 20.0f, 20.0f, 20.0f, 25.5f, 25.5f, 25.5f, 25.5f, 25.5f,
+            25.5f, 31.0f, 31.0f, 42.5f};
+
+    private void awaitWorkedExample() {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).untilAsserted(() ->
+                movingAverage().body("series[0].points.value", contains(EXPECTED)));
+    }
+
+    @Test
+    void movingAverageOfTheWorkedExample() throws Exception {
+        publish(workedExample(T0));
+        awaitWorkedExample();
+        movingAverage()
+                .body("metric", equalTo("delivery_time")).body("agg", equalTo("avg"))
+                .body("step", equalTo("1m")).body("window", equalTo("10m"))
+                .body("series", org.hamcrest.Matchers.hasSize(1))
+                .body("series[0].points[0].ts", equalTo("2018-12-26T18:11:00Z"))
+                .body("series[0].points[0].value", nullValue())
+                .body("series[0].points[0].count", equalTo(0))
+                .body("series[0].points[13].ts", equalTo("2018-12-26T18:24:00Z"))
+                .body("series[0].points[13].count", equalTo(2));
+    }
+
+    @Test
+    void replayedAndOlderUpdatesChangeNothingButNewerOnesDo() throws Exception {
+        publish(workedExample(T0));
+        awaitWorkedExample();
+        // The same updates again, and a stale value for 18:11 written before them.
+        publish(workedExample(T0));
+        publish(List.of(bucket(air, "18:11", Bucket.EMPTY.add(1000), T0.minusSeconds(1))));
+        // A newer value for 18:23 (a second event of 56) marks when everything before it has been consumed.
+        publish(List.of(bucket(taxi, "18:23", Bucket.EMPTY.add(54).add(56), T0.plusSeconds(1))));
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).untilAsserted(() ->
+                movingAverage().body("series[0].points[13].count", equalTo(3)));
+        // 18:24 covers 31, 54 and 56; 18:12 still sees only the original 20.
+        movingAverage().body("series[0].points[13].value", equalTo(47.0f))
+                .body("series[0].points[1].value", equalTo(20.0f))
+                .body("series[0].points[1].count", equalTo(1));
+    }
+
+    @Test
+    void groupByKeepsClientsApartAndSeriesSumsPerStep() throws Exception {
+        publish(workedExample(T0));
+        awaitWorkedExample();
+        given().queryParam("step", "5m").queryParam("agg", "sum").queryParam("group_by", "client_name")
+                .queryParam("from", "2018-12-26T18:10:00Z").queryParam("to", "2018-12-26T18:25:00Z")
+                .queryParam("where", "client_name:" + air + "|" + taxi)
+                .when().get("/v1/metrics/delivery_time/series").then().statusCode(200)
+                .body("series.group.client_name", contains(air, taxi))
+                .body("series[0].points.value", contains(20.0f, 31.0f, null))
+                .body("series[1].points.value", contains(null, null, 54.0f))
+                .body("series[1].points.ts", contains("2018-12-26T18:10:00Z", "2018-12-26T18:15:00Z", "2018-12-26T18:20:00Z"));
+    }
+
+    @Test
+    void listsTheMetrics() {
+        given().when().get("/v1/metrics").then().statusCode(200)
+                .body("name", hasItem("delivery_time"))
+                .body("find { it.name == 'delivery_time' }.granularity", equalTo("1m"))
+                .body("find { it.name == 'delivery_time' }.group_by", contains("client_name"))
+                .body("find { it.name == 'delivery_time' }.aggregations", hasItem("avg"));
+    }
+
+    private static void badRequest(String path, Map<String, String> params, String parameter) {
+        given().queryParams(params).when().get(path).then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("type", equalTo("https://pulse.dev/problems/invalid-parameter"))
+                .body("parameter", equalTo(parameter))
+                .body("detail", containsString(parameter));
+    }
+
+    @Test
+    void badParametersAreNamed() {
+        String series = "/v1/metrics/delivery_time/series";
+        badRequest(series, Map.of("agg", "median"), "agg");
+        badRequest(series, Map.of("step", "90s"), "step");
+        badRequest(series, Map.of("step", "soon"), "step");
+        badRequest(series, Map.of("group_by", "region"), "group_by");
+        badRequest(series, Map.of("where", "region:eu"), "where");
+        badRequest(series, Map.of("where", "nocolon"), "where");
+        badRequest(series, Map.of("from", "yesterday"), "from");
+        badRequest(series, Map.of("from", "2018-12-26T19:00:00Z", "to", "2018-12-26T18:00:00Z"), "from");
+        badRequest(series, Map.of("from", "2018-01-01", "to", "2019-01-01"), "step");
+        badRequest(MOVING, Map.of("step", "1m"), "window");
+        badRequest(MOVING, Map.of("window", "-5m"), "window");
+    }
+
+    @Test
+    void unknownMetricAndRouteAre404Problems() {
+        given().when().get("/v1/metrics/nope/series").then().statusCode(404)
+                .contentType("application/problem+json")
+                .body("type", equalTo("https://pulse.dev/problems/unknown-metric"))
+                .body("known", hasItem("delivery_time"));
+        given().when().get("/v1/nowhere").then().statusCode(404).contentType("application/problem+json");
+    }
+}

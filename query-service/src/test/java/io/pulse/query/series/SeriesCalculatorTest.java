@@ -1,0 +1,111 @@
+package io.pulse.query.series;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.pulse.common.bucket.Bucket;
+import io.pulse.common.pipeline.Aggregation;
+import io.pulse.common.pipeline.Metric;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+class SeriesCalculatorTest {
+
+    private static final Metric METRIC = new Metric("delivery_time", "translation_delivered", "duration",
+            List.of("client_name", "target_language"), Duration.ofMinutes(1), Duration.ZERO, List.of(Aggregation.values()));
+
+    private record Event(String client, String language, Instant ts, double value) {
+    }
+
+    /** Buckets as the aggregation service would keep them: per group and minute. */
+    private static List<GroupBucket> buckets(List<Event> events) {
+        Map<String, GroupBucket> byKey = new HashMap<>();
+        for (Event e : events) {
+            SortedMap<String, String> group = new TreeMap<>(Map.of("client_name", e.client(), "target_language", e.language()));
+            Instant start = e.ts().truncatedTo(ChronoUnit.MINUTES);
+            byKey.merge(group + "@" + start, new GroupBucket(group, start, Bucket.EMPTY.add(e.value())),
+                    (a, b) -> new GroupBucket(a.group(), a.start(), a.bucket().merge(b.bucket())));
+        }
+        return new ArrayList<>(byKey.values());
+    }
+
+    @Test
+    void theDesignsWorkedExample() {
+        List<Event> events = List.of(
+                new Event("airliberty", "fr", Instant.parse("2018-12-26T18:11:08.509Z"), 20),
+                new Event("airliberty", "fr", Instant.parse("2018-12-26T18:15:19.903Z"), 31),
+                new Event("taxi-eats", "fr", Instant.parse("2018-12-26T18:23:19.903Z"), 54));
+        var request = new SeriesRequest(METRIC, Aggregation.AVG, Duration.ofMinutes(1), Duration.ofMinutes(10),
+                Instant.parse("2018-12-26T18:11:00Z"), Instant.parse("2018-12-26T18:25:00Z"), List.of(), Map.of());
+        List<Series> series = SeriesCalculator.compute(request, buckets(events));
+        assertThat(series).hasSize(1);
+        assertThat(series.get(0).group()).isEmpty();
+        assertThat(series.get(0).points()).extracting(Series.Point::value).containsExactly(
+                null, 20.0, 20.0, 20.0, 20.0, 25.5, 25.5, 25.5, 25.5, 25.5, 25.5, 31.0, 31.0, 42.5);
+        assertThat(series.get(0).points().get(0).count()).isZero();
+        assertThat(series.get(0).points().get(13).ts()).isEqualTo(Instant.parse("2018-12-26T18:24:00Z"));
+    }
+
+    @Test
+    void randomQueriesEqualABruteForceOverTheRawEvents() {
+        Random random = new Random(7);
+        Instant base = Instant.parse("2024-03-01T00:00:00Z");
+        for (int round = 0; round < 50; round++) {
+            List<Event> events = new ArrayList<>();
+            int n = random.nextInt(300);
+            for (int i = 0; i < n; i++) {
+                events.add(new Event("c" + random.nextInt(4), random.nextBoolean() ? "fr" : "de",
+                        base.plusMillis(random.nextInt(4 * 3600_000)), random.nextInt(10_000) / 100.0));
+            }
+            Aggregation agg = Aggregation.values()[random.nextInt(Aggregation.values().length)];
+            Duration step = Duration.ofMinutes(1 + random.nextInt(30));
+            Duration window = random.nextBoolean() ? null : Duration.ofMinutes(1 + random.nextInt(90));
+            Instant from = base.plus(Duration.ofMinutes(random.nextInt(60)));
+            Instant to = from.plus(Duration.ofMinutes(1 + random.nextInt(240)));
+            List<String> groupBy = switch (random.nextInt(3)) {
+                case 0 -> List.of();
+                case 1 -> List.of("client_name");
+                default -> List.of("target_language", "client_name");
+            };
+            Map<String, Set<String>> where = random.nextBoolean() ? Map.of() : Map.of("client_name", Set.of("c0", "c2"));
+            var request = new SeriesRequest(METRIC, agg, step, window, from, to, groupBy, where);
+
+            for (Series s : SeriesCalculator.compute(request, buckets(events))) {
+                for (Series.Point p : s.points()) {
+                    Instant lo = window == null ? p.ts() : p.ts().minus(window);
+                    Instant hi = window == null ? p.ts().plus(step) : p.ts();
+                    List<Double> covered = events.stream()
+                            .filter(e -> where.isEmpty() || where.get("client_name").contains(e.client()))
+                            .filter(e -> groupBy.stream().allMatch(f -> s.group().get(f).equals(
+                                    f.equals("client_name") ? e.client() : e.language())))
+                            .filter(e -> !e.ts().isBefore(lo) && e.ts().isBefore(hi))
+                            .map(Event::value).toList();
+                    assertThat(p.count()).isEqualTo(covered.size());
+                    if (covered.isEmpty()) {
+                        assertThat(p.value()).isNull();
+                        continue;
+                    }
+                    var stats = covered.stream().mapToDouble(Double::doubleValue).summaryStatistics();
+                    double expected = switch (agg) {
+                        case COUNT -> stats.getCount();
+                        case SUM -> stats.getSum();
+                        case AVG -> stats.getAverage();
+                        case MIN -> stats.getMin();
+                        case MAX -> stats.getMax();
+                    };
+                    assertThat(p.value()).isCloseTo(expected, within(1e-6));
+                }
+            }
+        }
+    }
+}
