@@ -58,6 +58,10 @@ public final class LocalStack implements AutoCloseable {
         started.add(kafka);
         TopicSetup.create(kafka.bootstrapServers(), pipeline, config.partitions());
         for (Service service : Service.values()) {
+            if (config.without().contains(service)) {
+                out.println("[stack] not starting " + service.module() + " (--without " + service.label() + ")");
+                continue;
+            }
             out.println("[stack] starting " + service.module() + " on port " + port(service));
             ServiceProcess process = ServiceProcess.start(service, jar(service), port(service), properties(service),
                     SERVICE_JVM, out);
@@ -72,9 +76,11 @@ public final class LocalStack implements AutoCloseable {
         flags.put("--kafka-port", config.kafkaPort());
         flags.put("--kafka-port (its controller listens on the next port)", config.controllerPort());
         flags.put("--postgres-port", config.postgresPort());
-        flags.put("--ingest-port", config.ingestPort());
-        flags.put("--aggregation-port", config.aggregationPort());
-        flags.put("--query-port", config.queryPort());
+        for (Service service : Service.values()) {
+            if (!config.without().contains(service)) {
+                flags.put("--" + service.label() + "-port", port(service));
+            }
+        }
         flags.forEach((flag, port) -> {
             if (!Ports.isFree(port)) {
                 throw new PortTakenException("port " + port + " is taken; choose another with " + flag);
@@ -85,6 +91,7 @@ public final class LocalStack implements AutoCloseable {
     private Map<String, String> properties(Service service) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("quarkus.http.host", "127.0.0.1");
+        p.put("quarkus.banner.enabled", "false");
         p.put("kafka.bootstrap.servers", kafka.bootstrapServers());
         p.put("pulse.pipeline.file", config.pipeline());
         switch (service) {

@@ -14,7 +14,7 @@ public final class Ports {
 
     public static boolean isFree(int port) {
         try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(false);
+            socket.setReuseAddress(true); // sockets in TIME_WAIT do not make a port taken; a listener does
             socket.bind(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), port));
             return true;
         } catch (IOException e) {

@@ -1,6 +1,8 @@
 package io.pulse.stack;
 
+import io.pulse.stack.services.Service;
 import java.nio.file.Path;
+import java.util.Set;
 
 /**
  * Where and how the local stack runs.
@@ -14,9 +16,10 @@ import java.nio.file.Path;
  * @param ingestPort      ingest-service's HTTP port
  * @param aggregationPort aggregation-service's HTTP port
  * @param queryPort       query-service's HTTP port
+ * @param without         services not to start, e.g. one a developer runs in dev mode instead
  */
 public record StackConfig(Path home, Path dataDir, String pipeline, int partitions, int kafkaPort, int postgresPort,
-                          int ingestPort, int aggregationPort, int queryPort) {
+                          int ingestPort, int aggregationPort, int queryPort, Set<Service> without) {
 
     /** The KRaft controller listens next to the broker's client port. */
     public int controllerPort() {

@@ -7,12 +7,16 @@ import io.pulse.common.bucket.BucketKey;
 import io.pulse.common.bucket.BucketUpdate;
 import io.pulse.common.event.CanonicalEvent;
 import io.pulse.common.json.Json;
+import io.pulse.common.pipeline.EventType;
 import io.pulse.common.pipeline.Metric;
 import io.pulse.common.pipeline.Pipeline;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -21,6 +25,7 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.KGroupedStream;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
@@ -56,7 +61,8 @@ public final class MetricsTopology {
             KStream<String, CanonicalEvent> events = builder.stream(Topics.events(type),
                     Consumed.with(Serdes.String(), EVENTS).withTimestampExtractor(new EventTimeExtractor())
                             .withName(type + "-events"));
-            metrics.forEach(metric -> buckets(events, metric));
+            EventType eventType = pipeline.eventType(type).orElseThrow();
+            metrics.forEach(metric -> buckets(events, eventType, metric));
         }
         return builder.build();
     }
@@ -66,19 +72,30 @@ public final class MetricsTopology {
         return metric.name() + "-buckets";
     }
 
-    private void buckets(KStream<String, CanonicalEvent> events, Metric metric) {
+    private void buckets(KStream<String, CanonicalEvent> events, EventType type, Metric metric) {
         String name = metric.name();
-        events.filter((key, event) -> hasValue(metric, event), Named.as(name + "-with-value"))
-                .selectKey((key, event) -> Json.writeString(group(metric, event)), Named.as(name + "-group"))
-                .groupByKey(Grouped.with(name + "-by-group", Serdes.String(), EVENTS))
-                .windowedBy(TimeWindows.ofSizeAndGrace(metric.granularity(), metric.allowedLateness()))
+        KStream<String, CanonicalEvent> valued = events.filter((key, event) -> hasValue(metric, event),
+                Named.as(name + "-with-value"));
+        // Grouping by exactly the partition key keeps every group on its partition, in the order ingest wrote it.
+        // Any other grouping needs a repartition topic, where events from different partitions interleave, so a
+        // bucket may close before stragglers from a slower partition arrive (they are then late).
+        boolean byPartitionKey = type.key().map(key -> metric.groupBy().equals(List.of(key))).orElse(false);
+        KGroupedStream<String, CanonicalEvent> grouped = byPartitionKey
+                ? valued.groupByKey(Grouped.with(Serdes.String(), EVENTS))
+                : valued.selectKey((key, event) -> Json.writeString(group(metric, event)), Named.as(name + "-group"))
+                        .groupByKey(Grouped.with(name + "-by-group", Serdes.String(), EVENTS));
+        Function<String, SortedMap<String, String>> groupOf = byPartitionKey
+                ? key -> new TreeMap<>(Map.of(type.keyField(), key))
+                : MetricsTopology::parseGroup;
+        grouped.windowedBy(TimeWindows.ofSizeAndGrace(metric.granularity(), metric.allowedLateness()))
                 .aggregate(() -> Bucket.EMPTY, (group, event, bucket) -> add(metric, event, bucket),
                         Named.as(name + "-aggregate"),
                         Materialized.<String, Bucket, WindowStore<Bytes, byte[]>>as(storeName(metric))
                                 .withKeySerde(Serdes.String()).withValueSerde(BUCKETS)
                                 .withRetention(metric.granularity().plus(metric.allowedLateness())))
                 .toStream(Named.as(name + "-changes"))
-                .map((window, bucket) -> update(metric, window, bucket), Named.as(name + "-updates"))
+                .map((window, bucket) -> update(metric, groupOf.apply(window.key()), window, bucket),
+                        Named.as(name + "-updates"))
                 .to(Topics.AGGREGATES, Produced.with(Serdes.String(), Serdes.String()).withName(name + "-out"));
     }
 
@@ -101,8 +118,12 @@ public final class MetricsTopology {
     }
 
     @SuppressWarnings("unchecked")
-    private KeyValue<String, String> update(Metric metric, Windowed<String> window, Bucket bucket) {
-        SortedMap<String, String> group = Json.read(window.key(), TreeMap.class);
+    private static SortedMap<String, String> parseGroup(String json) {
+        return Json.read(json, TreeMap.class);
+    }
+
+    private KeyValue<String, String> update(Metric metric, SortedMap<String, String> group, Windowed<String> window,
+                                            Bucket bucket) {
         Instant start = window.window().startTime();
         Instant end = window.window().endTime();
         BucketUpdate update = new BucketUpdate(metric.name(), group, start, end, bucket, false, clock.instant());

@@ -6,11 +6,15 @@ import io.pulse.common.Topics;
 import io.pulse.common.bucket.BucketUpdate;
 import io.pulse.common.event.CanonicalEvent;
 import io.pulse.common.json.Json;
+import io.pulse.common.pipeline.Pipeline;
 import io.pulse.common.pipeline.PipelineLoader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.DoubleSummaryStatistics;
 import java.util.List;
@@ -27,6 +31,7 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The bundled delivery_time metric (1m buckets, 5m allowed lateness, by client) driven without a broker. */
 class MetricsTopologyTest {
@@ -36,9 +41,44 @@ class MetricsTopologyTest {
     private TestInputTopic<String, CanonicalEvent> events;
     private TestOutputTopic<String, String> aggregates;
 
+    @TempDir
+    Path dir;
+
+    /**
+     * The bundled pipeline plus a metric grouped by a field other than the partition key, which takes the
+     * repartitioning path of the topology.
+     */
+    private Pipeline pipeline() throws IOException {
+        String schema;
+        try (var in = getClass().getClassLoader().getResourceAsStream("pulse/schemas/translation_delivered.schema.json")) {
+            schema = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        Path file = dir.resolve("pipeline.yaml");
+        Files.writeString(file, """
+                event-types:
+                  translation_delivered:
+                    schema: %s
+                    timestamp: {field: timestamp, formats: ["yyyy-MM-dd HH:mm:ss[.SSSSSS]"]}
+                    key: client_name
+                metrics:
+                  delivery_time:
+                    from: translation_delivered
+                    value: duration
+                    group-by: [client_name]
+                    granularity: 1m
+                    allowed-lateness: 5m
+                  by_language:
+                    from: translation_delivered
+                    value: duration
+                    group-by: [target_language]
+                    granularity: 5m
+                """.formatted(schema.replace("\n", " ")));
+        return PipelineLoader.load(file.toString());
+    }
+
     @BeforeEach
-    void start() {
-        var topology = new MetricsTopology(PipelineLoader.load(PipelineLoader.BUNDLED), Clock.systemUTC()).build();
+    void start() throws IOException {
+        var topology = new MetricsTopology(pipeline(), Clock.systemUTC()).build();
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -53,11 +93,15 @@ class MetricsTopologyTest {
         driver.close();
     }
 
-    private record Sent(String client, Instant ts, double duration) {
+    private record Sent(String client, Instant ts, double duration, String language) {
+        Sent(String client, Instant ts, double duration) {
+            this(client, ts, duration, "fr");
+        }
     }
 
     private void send(Sent e) {
-        var attrs = JsonNodeFactory.instance.objectNode().put("client_name", e.client()).put("duration", e.duration());
+        var attrs = JsonNodeFactory.instance.objectNode().put("client_name", e.client()).put("duration", e.duration())
+                .put("target_language", e.language());
         // The record timestamp is arrival time; windows must follow the event's own ts.
         events.pipeInput(e.client(), new CanonicalEvent("id", "translation_delivered", e.ts().toEpochMilli(), attrs),
                 Instant.parse("2026-01-01T00:00:00Z"));
@@ -75,25 +119,33 @@ class MetricsTopologyTest {
         for (int i = 0; i < 500; i++) {
             // In order, up to 30 s apart, over three clients: no event is late.
             Instant ts = BASE.plusMillis(i * 3_000L + random.nextInt(3_000));
-            sent.add(new Sent("client-" + random.nextInt(3), ts, random.nextInt(1000) / 10.0));
+            sent.add(new Sent("client-" + random.nextInt(3), ts, random.nextInt(1000) / 10.0,
+                    List.of("fr", "de", "pt").get(random.nextInt(3))));
         }
         sent.forEach(this::send);
+        Map<String, BucketUpdate> latest = latestByKey();
 
+        checkBuckets(latest, "delivery_time", sent, Sent::client, "client_name", Duration.ofMinutes(1));
+        checkBuckets(latest, "by_language", sent, Sent::language, "target_language", Duration.ofMinutes(5));
+    }
+
+    private static void checkBuckets(Map<String, BucketUpdate> latest, String metric, List<Sent> sent,
+                                     java.util.function.Function<Sent, String> groupOf, String field, Duration size) {
         Map<String, DoubleSummaryStatistics> expected = sent.stream().collect(Collectors.groupingBy(
-                e -> e.client() + "@" + e.ts().truncatedTo(ChronoUnit.MINUTES),
+                e -> groupOf.apply(e) + "@" + Instant.ofEpochMilli(Math.floorDiv(e.ts().toEpochMilli(), size.toMillis()) * size.toMillis()),
                 Collectors.summarizingDouble(Sent::duration)));
-        Map<String, BucketUpdate> actual = latestByKey().values().stream().collect(Collectors.toMap(
-                u -> u.group().get("client_name") + "@" + u.start(), u -> u));
+        Map<String, BucketUpdate> actual = latest.values().stream().filter(u -> u.metric().equals(metric))
+                .collect(Collectors.toMap(u -> u.group().get(field) + "@" + u.start(), u -> u));
 
         assertThat(actual.keySet()).isEqualTo(expected.keySet());
         expected.forEach((key, stats) -> {
             BucketUpdate u = actual.get(key);
-            assertThat(u.metric()).isEqualTo("delivery_time");
+            assertThat(u.group()).containsOnlyKeys(field);
             assertThat(u.bucket().count()).as(key).isEqualTo(stats.getCount());
             assertThat(u.bucket().sum()).as(key).isCloseTo(stats.getSum(), org.assertj.core.data.Offset.offset(1e-9));
             assertThat(u.bucket().min()).as(key).isEqualTo(stats.getMin());
             assertThat(u.bucket().max()).as(key).isEqualTo(stats.getMax());
-            assertThat(Duration.between(u.start(), u.end())).isEqualTo(Duration.ofMinutes(1));
+            assertThat(Duration.between(u.start(), u.end())).isEqualTo(size);
         });
     }
 
@@ -105,7 +157,8 @@ class MetricsTopologyTest {
         send(new Sent("a", BASE.plusSeconds(7 * 60), 54));              // stream time 18:07 > 18:06: bucket 18:00 closed
         send(new Sent("a", BASE.plusSeconds(30), 1000));                // too late: must not change bucket 18:00
 
-        BucketUpdate first = latestByKey().values().stream().filter(u -> u.start().equals(BASE)).findFirst().orElseThrow();
+        BucketUpdate first = latestByKey().values().stream()
+                .filter(u -> u.metric().equals("delivery_time") && u.start().equals(BASE)).findFirst().orElseThrow();
         assertThat(first.bucket().count()).isEqualTo(2);
         assertThat(first.bucket().sum()).isEqualTo(60.0);
         assertThat(first.bucket().max()).isEqualTo(40.0);

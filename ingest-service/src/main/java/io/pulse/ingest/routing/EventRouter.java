@@ -1,6 +1,5 @@
 package io.pulse.ingest.routing;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.pulse.common.Topics;
 import io.pulse.common.event.CanonicalEvent;
 import io.pulse.common.event.DeadLetter;
@@ -32,10 +31,12 @@ public class EventRouter {
         private Delivery() {
         }
 
-        /** Keyed by the type's key field, so one key's events stay in order on one partition. */
+        /**
+         * Keyed by the type's key field (validation ensures it is there), so one key's events stay in order on one
+         * partition; by the event id for a type without one.
+         */
         public void event(EventType type, CanonicalEvent event) {
-            String key = type.key().map(f -> event.attrs().path(f)).filter(JsonNode::isValueNode)
-                    .map(JsonNode::asText).orElse(event.id());
+            String key = type.key().map(f -> event.attrs().path(f).asText()).orElse(event.id());
             send(new ProducerRecord<>(Topics.events(type.name()), key, Json.write(event)));
         }
 

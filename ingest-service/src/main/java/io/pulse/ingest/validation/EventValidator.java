@@ -24,6 +24,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -32,6 +33,8 @@ import java.util.UUID;
  */
 @Singleton
 public class EventValidator {
+
+    private static final Set<String> NAMED_PROPERTY = Set.of("required", "additionalProperties", "unevaluatedProperties");
 
     private final Map<String, JsonSchema> schemas = new HashMap<>();
     private final Map<String, TimestampParser> timestamps = new HashMap<>();
@@ -78,6 +81,12 @@ public class EventValidator {
                 errors.add(new FieldError(field, e.getMessage()));
             }
         }
+        type.key().ifPresent(keyField -> {
+            JsonNode key = item.path(keyField);
+            if ((!key.isValueNode() || key.isNull()) && errors.stream().noneMatch(e -> e.field().equals("/" + keyField))) {
+                errors.add(new FieldError("/" + keyField, "the partition key must be present and a string or number"));
+            }
+        });
         if (!errors.isEmpty()) {
             errors.sort(Comparator.comparing(FieldError::field));
             return Outcome.rejected(List.copyOf(errors));
@@ -87,10 +96,10 @@ public class EventValidator {
         return Outcome.accepted(new CanonicalEvent(id, type.name(), ts.toEpochMilli(), (ObjectNode) item));
     }
 
-    /** A JSON Pointer to the offending field: for a missing property, the property itself. */
+    /** A JSON Pointer to the offending field: for a missing or an unexpected property, the property itself. */
     private static String pointer(ValidationMessage m) {
         String at = m.getInstanceLocation().toString();
-        if ("required".equals(m.getType()) && m.getProperty() != null) {
+        if (NAMED_PROPERTY.contains(m.getType()) && m.getProperty() != null) {
             return at + "/" + m.getProperty();
         }
         return at;

@@ -16,9 +16,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "demo", description = {
-        "Start the stack (or use the running one), send the sample translation events,",
-        "and print the 10-minute moving average delivery time, every minute, from the query API."})
+@Command(name = "demo", mixinStandardHelpOptions = true, description = "Start the stack (or use the running one), "
+        + "send the sample translation events and print their 10-minute moving average from the query API.")
 class DemoCommand implements Callable<Integer> {
 
     private static final String TYPE = "translation_delivered";

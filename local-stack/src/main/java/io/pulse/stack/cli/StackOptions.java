@@ -2,8 +2,12 @@ package io.pulse.stack.cli;
 
 import io.pulse.common.pipeline.PipelineLoader;
 import io.pulse.stack.StackConfig;
+import io.pulse.stack.services.Service;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Set;
 import picocli.CommandLine.Option;
 
 /** The flags every command that starts or finds the stack shares. */
@@ -33,6 +37,10 @@ class StackOptions {
     @Option(names = "--query-port", defaultValue = "8083", description = "query-service port (default: ${DEFAULT-VALUE}).")
     int queryPort;
 
+    @Option(names = "--without", paramLabel = "SERVICE", split = ",",
+            description = "Services not to start (ingest, aggregation, query), e.g. to run one in dev mode instead.")
+    Set<String> without = Set.of();
+
     StackConfig config(Path home) {
         String pipelineLocation = PipelineLoader.BUNDLED;
         if (pipeline != null) {
@@ -41,10 +49,21 @@ class StackOptions {
             }
             pipelineLocation = pipeline.toAbsolutePath().toString();
         }
+        for (int port : new int[] {kafkaPort, postgresPort, ingestPort, aggregationPort, queryPort}) {
+            if (port < 1 || port > 65534) {
+                throw new IllegalArgumentException("port " + port + " is out of range: use 1 to 65534");
+            }
+        }
         if (partitions < 1) {
             throw new IllegalArgumentException("--partitions must be at least 1");
         }
+        Set<Service> skipped = EnumSet.noneOf(Service.class);
+        for (String label : without) {
+            skipped.add(Arrays.stream(Service.values()).filter(s -> s.label().equals(label)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("--without: unknown service '" + label
+                            + "'; use ingest, aggregation or query")));
+        }
         return new StackConfig(home, home.resolve(dataDir).toAbsolutePath().normalize(), pipelineLocation, partitions,
-                kafkaPort, postgresPort, ingestPort, aggregationPort, queryPort);
+                kafkaPort, postgresPort, ingestPort, aggregationPort, queryPort, skipped);
     }
 }

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "up", description = "Start Kafka, PostgreSQL and the three services; Ctrl-C stops them all.")
+@Command(name = "up", mixinStandardHelpOptions = true, description = "Start Kafka, PostgreSQL and the three services; Ctrl-C stops them all.")
 class UpCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -34,6 +34,9 @@ class UpCommand implements Callable<Integer> {
         out.println("[stack]   Kafka        " + stack.kafkaBootstrapServers());
         out.println("[stack]   PostgreSQL   " + stack.postgresJdbcUrl());
         for (Service s : Service.values()) {
+            if (config.without().contains(s)) {
+                continue;
+            }
             out.printf("[stack]   %-12s %s  (health %s/q/health, metrics %s/q/metrics)%n", s.label(), stack.url(s),
                     stack.url(s), stack.url(s));
         }

@@ -1,0 +1,83 @@
+package io.pulse.ingest.validation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pulse.common.event.FieldError;
+import io.pulse.common.json.Json;
+import io.pulse.common.pipeline.EventType;
+import io.pulse.common.pipeline.Pipeline;
+import io.pulse.common.pipeline.PipelineLoader;
+import io.pulse.ingest.IngestConfig;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+
+class EventValidatorTest {
+
+    private static final Pipeline PIPELINE = PipelineLoader.load(PipelineLoader.BUNDLED);
+    private static final EventType TYPE = PIPELINE.eventType("translation_delivered").orElseThrow();
+    private static final Instant NOW = Instant.parse("2026-11-23T00:00:00Z");
+
+    private final EventValidator validator = new EventValidator(PIPELINE, new IngestConfig() {
+        public long maxBodyBytes() {
+            return 1024;
+        }
+
+        public Duration maxFutureSkew() {
+            return Duration.ofMinutes(5);
+        }
+
+        public Duration ackTimeout() {
+            return Duration.ofSeconds(1);
+        }
+
+        public int maxReportedErrors() {
+            return 10;
+        }
+    }, Clock.fixed(NOW, ZoneOffset.UTC));
+
+    private static JsonNode json(String text) {
+        return Json.read(text, JsonNode.class);
+    }
+
+    @Test
+    void validEventBecomesCanonical() {
+        var outcome = validator.validate(TYPE, json("""
+                {"timestamp": "2018-12-26 18:11:08.509654", "translation_id": "t1", "client_name": "a", "duration": 20}"""));
+        assertThat(outcome.isAccepted()).isTrue();
+        assertThat(outcome.event().id()).isEqualTo("t1");
+        assertThat(outcome.event().ts()).isEqualTo(Instant.parse("2018-12-26T18:11:08.509Z").toEpochMilli());
+    }
+
+    @Test
+    void everyReasonIsReportedWithAPointer() {
+        var outcome = validator.validate(TYPE, json("""
+                {"timestamp": "26/12/2018", "client_name": "a", "duration": "slow", "colour": "red"}"""));
+        assertThat(outcome.isAccepted()).isFalse();
+        assertThat(outcome.errors()).extracting(FieldError::field)
+                .containsExactly("/colour", "/duration", "/timestamp", "/translation_id");
+        assertThat(outcome.errors()).filteredOn(e -> e.field().equals("/duration"))
+                .extracting(FieldError::message).containsExactly("string found, number expected");
+        assertThat(outcome.errors()).filteredOn(e -> e.field().equals("/timestamp"))
+                .extracting(FieldError::message).allMatch(m -> m.contains("matches none of the formats"));
+    }
+
+    @Test
+    void futureTimestampsBeyondTheSkewAreRefused() {
+        var ok = validator.validate(TYPE, json("""
+                {"timestamp": "2026-11-23 00:04:59", "translation_id": "t", "client_name": "a", "duration": 1}"""));
+        var tooFar = validator.validate(TYPE, json("""
+                {"timestamp": "2026-11-23 00:05:01", "translation_id": "t", "client_name": "a", "duration": 1}"""));
+        assertThat(ok.isAccepted()).isTrue();
+        assertThat(tooFar.errors()).extracting(FieldError::field).containsExactly("/timestamp");
+    }
+
+    @Test
+    void nonObjectsAreRefused() {
+        assertThat(validator.validate(TYPE, json("[1, 2]")).isAccepted()).isFalse();
+        assertThat(validator.validate(TYPE, json("42")).errors()).isNotEmpty();
+    }
+}
