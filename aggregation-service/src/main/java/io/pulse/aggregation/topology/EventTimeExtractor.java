@@ -1,17 +1,36 @@
 package io.pulse.aggregation.topology;
 
 import io.pulse.common.event.CanonicalEvent;
+import java.time.Clock;
+import java.time.Duration;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.processor.TimestampExtractor;
 
 /**
  * Windows follow the event's own time, not the record's: ingest stamps records with the time they arrived, so
- * topic retention counts from arrival and a replay of old data is not deleted on sight.
+ * topic retention counts from arrival and a replay of old data is not deleted on sight. An event time too far in
+ * the future would close every open bucket of its partition at once; such an event keeps its partition's current
+ * time here, and the topology refuses it.
  */
 public final class EventTimeExtractor implements TimestampExtractor {
 
+    private final Clock clock;
+    private final Duration maxFutureSkew;
+
+    public EventTimeExtractor(Clock clock, Duration maxFutureSkew) {
+        this.clock = clock;
+        this.maxFutureSkew = maxFutureSkew;
+    }
+
     @Override
     public long extract(ConsumerRecord<Object, Object> record, long partitionTime) {
-        return record.value() instanceof CanonicalEvent event ? event.ts() : record.timestamp();
+        if (!(record.value() instanceof CanonicalEvent event)) {
+            return record.timestamp();
+        }
+        return isFuture(event) ? Math.max(partitionTime, 0) : event.ts();
+    }
+
+    public boolean isFuture(CanonicalEvent event) {
+        return event.ts() > clock.millis() + maxFutureSkew.toMillis();
     }
 }

@@ -1,11 +1,15 @@
 package io.pulse.aggregation.topology;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.pulse.aggregation.buckets.BucketProcessor;
+import io.pulse.aggregation.buckets.Emitted;
+import io.pulse.aggregation.buckets.StoredBucket;
+import io.pulse.aggregation.dedup.DuplicateFilter;
 import io.pulse.aggregation.serde.JsonSerde;
 import io.pulse.common.Topics;
-import io.pulse.common.bucket.Bucket;
-import io.pulse.common.bucket.BucketKey;
-import io.pulse.common.bucket.BucketUpdate;
 import io.pulse.common.event.CanonicalEvent;
+import io.pulse.common.event.DeadLetter;
+import io.pulse.common.event.FieldError;
 import io.pulse.common.json.Json;
 import io.pulse.common.pipeline.EventType;
 import io.pulse.common.pipeline.Metric;
@@ -14,119 +18,149 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.SortedMap;
-import java.util.TreeMap;
-import java.util.function.Function;
+import java.util.Set;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.Grouped;
-import org.apache.kafka.streams.kstream.KGroupedStream;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.kstream.TimeWindows;
-import org.apache.kafka.streams.kstream.Windowed;
-import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorSupplier;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
 
 /**
- * The Kafka Streams topology for a pipeline: each event topic is read once, and every metric on it keeps tumbling
- * buckets per group, publishing each bucket's current value to {@code aggregates} as it changes.
+ * The Kafka Streams topology for a pipeline. Each event topic is read once: events too far in the future go to
+ * {@code events.dlq}, repeated ids are dropped, and every metric on the type keeps its buckets per group, publishing
+ * changed buckets to {@code aggregates} and late events to {@code events.late}.
  */
 public final class MetricsTopology {
 
-    static final Serde<CanonicalEvent> EVENTS = JsonSerde.of(CanonicalEvent.class);
-    static final Serde<Bucket> BUCKETS = JsonSerde.of(Bucket.class);
+    public static final Serde<CanonicalEvent> EVENTS = JsonSerde.of(CanonicalEvent.class);
+    static final Serde<StoredBucket> STORED = JsonSerde.of(StoredBucket.class);
 
     private final Pipeline pipeline;
+    private final TopologySettings settings;
     private final Clock clock;
+    private final MeterRegistry registry;
 
-    public MetricsTopology(Pipeline pipeline, Clock clock) {
+    public MetricsTopology(Pipeline pipeline, TopologySettings settings, Clock clock, MeterRegistry registry) {
         this.pipeline = pipeline;
+        this.settings = settings;
         this.clock = clock;
+        this.registry = registry;
     }
 
     public Topology build() {
         StreamsBuilder builder = new StreamsBuilder();
-        for (String type : pipeline.eventTypes().keySet()) {
-            var metrics = pipeline.metricsOf(type);
-            if (metrics.isEmpty()) {
-                continue;
+        for (EventType type : pipeline.eventTypes().values()) {
+            List<Metric> metrics = pipeline.metricsOf(type.name());
+            if (!metrics.isEmpty()) {
+                events(builder, type, metrics);
             }
-            KStream<String, CanonicalEvent> events = builder.stream(Topics.events(type),
-                    Consumed.with(Serdes.String(), EVENTS).withTimestampExtractor(new EventTimeExtractor())
-                            .withName(type + "-events"));
-            EventType eventType = pipeline.eventType(type).orElseThrow();
-            metrics.forEach(metric -> buckets(events, eventType, metric));
         }
         return builder.build();
     }
 
-    /** Store names are also part of changelog topic names: one per metric, stable across releases. */
-    public static String storeName(Metric metric) {
+    /** Store names are also part of changelog topic names: stable per metric and type. */
+    public static String bucketStore(Metric metric) {
         return metric.name() + "-buckets";
+    }
+
+    private void events(StreamsBuilder builder, EventType type, List<Metric> metrics) {
+        String name = type.name();
+        EventTimeExtractor time = new EventTimeExtractor(clock, settings.maxFutureSkew());
+        KStream<String, CanonicalEvent> events = builder.stream(Topics.events(name),
+                Consumed.with(Serdes.String(), EVENTS).withTimestampExtractor(time).withName(name + "-events"));
+        var future = registry.counter("pulse.aggregation.future.events", "type", name);
+        // One test per event, so each goes to exactly one branch even as the clock moves.
+        Map<String, KStream<String, CanonicalEvent>> branches = events.split(Named.as(name + "-"))
+                .branch((key, event) -> time.isFuture(event), Branched.withConsumer(tooEarly -> tooEarly
+                        .peek((key, event) -> future.increment(), Named.as(name + "-count-future"))
+                        .mapValues(event -> Json.writeString(deadLetter(event)), Named.as(name + "-future-letter"))
+                        .to(Topics.DLQ, Produced.with(Serdes.String(), Serdes.String()).withName(name + "-to-dlq")),
+                        "future"))
+                .defaultBranch(Branched.as("current"));
+        KStream<String, CanonicalEvent> current = branches.get(name + "-current");
+        if (type.id().isPresent()) {
+            current = current.processValues(duplicateFilter(type), Named.as(name + "-dedup"));
+        }
+        for (Metric metric : metrics) {
+            buckets(current, type, metric);
+        }
+    }
+
+    private FixedKeyProcessorSupplier<String, CanonicalEvent, CanonicalEvent> duplicateFilter(EventType type) {
+        String store = type.name() + "-seen-ids";
+        var duplicates = registry.counter("pulse.aggregation.duplicates", "type", type.name());
+        return new FixedKeyProcessorSupplier<>() {
+            @Override
+            public DuplicateFilter get() {
+                return new DuplicateFilter(store, settings.duplicateHorizon(), duplicates);
+            }
+
+            @Override
+            public Set<StoreBuilder<?>> stores() {
+                return Set.of(Stores.windowStoreBuilder(Stores.persistentWindowStore(store,
+                                settings.duplicateHorizon().multipliedBy(2), settings.duplicateHorizon(), false),
+                        Serdes.String(), Serdes.Long()));
+            }
+        };
     }
 
     private void buckets(KStream<String, CanonicalEvent> events, EventType type, Metric metric) {
         String name = metric.name();
-        KStream<String, CanonicalEvent> valued = events.filter((key, event) -> hasValue(metric, event),
-                Named.as(name + "-with-value"));
         // Grouping by exactly the partition key keeps every group on its partition, in the order ingest wrote it.
         // Any other grouping needs a repartition topic, where events from different partitions interleave, so a
-        // bucket may close before stragglers from a slower partition arrive (they are then late).
+        // bucket may close before stragglers from a slower partition arrive (they are then late, not lost).
         boolean byPartitionKey = type.key().map(key -> metric.groupBy().equals(List.of(key))).orElse(false);
-        KGroupedStream<String, CanonicalEvent> grouped = byPartitionKey
-                ? valued.groupByKey(Grouped.with(Serdes.String(), EVENTS))
-                : valued.selectKey((key, event) -> Json.writeString(group(metric, event)), Named.as(name + "-group"))
-                        .groupByKey(Grouped.with(name + "-by-group", Serdes.String(), EVENTS));
-        Function<String, SortedMap<String, String>> groupOf = byPartitionKey
-                ? key -> new TreeMap<>(Map.of(type.keyField(), key))
-                : MetricsTopology::parseGroup;
-        grouped.windowedBy(TimeWindows.ofSizeAndGrace(metric.granularity(), metric.allowedLateness()))
-                .aggregate(() -> Bucket.EMPTY, (group, event, bucket) -> add(metric, event, bucket),
-                        Named.as(name + "-aggregate"),
-                        Materialized.<String, Bucket, WindowStore<Bytes, byte[]>>as(storeName(metric))
-                                .withKeySerde(Serdes.String()).withValueSerde(BUCKETS)
-                                .withRetention(metric.granularity().plus(metric.allowedLateness())))
-                .toStream(Named.as(name + "-changes"))
-                .map((window, bucket) -> update(metric, groupOf.apply(window.key()), window, bucket),
-                        Named.as(name + "-updates"))
-                .to(Topics.AGGREGATES, Produced.with(Serdes.String(), Serdes.String()).withName(name + "-out"));
+        KStream<String, CanonicalEvent> grouped = byPartitionKey ? events
+                : events.selectKey((key, event) -> Json.writeString(BucketProcessor.group(metric, event)),
+                                Named.as(name + "-group"))
+                        .repartition(Repartitioned.<String, CanonicalEvent>as(name + "-by-group")
+                                .withKeySerde(Serdes.String()).withValueSerde(EVENTS));
+        KStream<String, Emitted> emitted = grouped.process(bucketProcessor(metric), Named.as(name + "-buckets-processor"));
+        emitted.split(Named.as(name + "-emitted-"))
+                .branch((key, e) -> e instanceof Emitted.Late, Branched.withConsumer(late -> late
+                        .mapValues(e -> Json.writeString(((Emitted.Late) e).late()), Named.as(name + "-late-json"))
+                        .to(Topics.LATE, Produced.with(Serdes.String(), Serdes.String()).withName(name + "-to-late")),
+                        "late"))
+                .defaultBranch(Branched.withConsumer(updates -> updates
+                        .mapValues(e -> Json.writeString(((Emitted.Update) e).update()), Named.as(name + "-update-json"))
+                        .to(Topics.AGGREGATES, Produced.with(Serdes.String(), Serdes.String()).withName(name + "-to-aggregates")),
+                        "updates"));
     }
 
-    /** Events lacking a numeric value cannot count towards a value metric; ingest's schema normally ensures it. */
-    private static boolean hasValue(Metric metric, CanonicalEvent event) {
-        return metric.value().map(f -> event.attrs().path(f).isNumber()).orElse(true);
+    private ProcessorSupplier<String, CanonicalEvent, String, Emitted> bucketProcessor(Metric metric) {
+        String buckets = bucketStore(metric);
+        String changed = metric.name() + "-changed";
+        var aggregated = registry.counter("pulse.aggregation.events", "metric", metric.name(), "outcome", "aggregated");
+        var late = registry.counter("pulse.aggregation.events", "metric", metric.name(), "outcome", "late");
+        return new ProcessorSupplier<>() {
+            @Override
+            public BucketProcessor get() {
+                return new BucketProcessor(metric, buckets, changed, settings.emitInterval(), aggregated, late);
+            }
+
+            @Override
+            public Set<StoreBuilder<?>> stores() {
+                return Set.of(
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(buckets), Serdes.String(), STORED)
+                                .withCachingEnabled(),
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(changed), Serdes.String(), Serdes.Long())
+                                .withCachingEnabled());
+            }
+        };
     }
 
-    private static Bucket add(Metric metric, CanonicalEvent event, Bucket bucket) {
-        return metric.value().map(f -> bucket.add(event.attrs().path(f).asDouble())).orElseGet(bucket::addCount);
-    }
-
-    static SortedMap<String, String> group(Metric metric, CanonicalEvent event) {
-        SortedMap<String, String> group = new TreeMap<>();
-        for (String field : metric.groupBy()) {
-            var value = event.attrs().path(field);
-            group.put(field, value.isValueNode() && !value.isNull() ? value.asText() : null);
-        }
-        return group;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static SortedMap<String, String> parseGroup(String json) {
-        return Json.read(json, TreeMap.class);
-    }
-
-    private KeyValue<String, String> update(Metric metric, SortedMap<String, String> group, Windowed<String> window,
-                                            Bucket bucket) {
-        Instant start = window.window().startTime();
-        Instant end = window.window().endTime();
-        BucketUpdate update = new BucketUpdate(metric.name(), group, start, end, bucket, false, clock.instant());
-        return KeyValue.pair(Json.writeString(new BucketKey(metric.name(), group, start)), Json.writeString(update));
+    private DeadLetter deadLetter(CanonicalEvent event) {
+        return new DeadLetter(event.type(), Json.writeString(event), List.of(new FieldError("/ts", "event time "
+                + Instant.ofEpochMilli(event.ts()) + " is more than " + settings.maxFutureSkew().toSeconds()
+                + " s ahead of the aggregation service's clock")), clock.instant(), "aggregation-service");
     }
 }

@@ -1,5 +1,7 @@
 package io.pulse.aggregation.topology;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.pulse.aggregation.AggregationConfig;
 import io.pulse.common.pipeline.Pipeline;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -11,7 +13,7 @@ import org.apache.kafka.streams.Topology;
 public class TopologyProducer {
 
     @Produces
-    Topology topology(Pipeline pipeline) {
-        return new MetricsTopology(pipeline, Clock.systemUTC()).build();
+    Topology topology(Pipeline pipeline, AggregationConfig config, MeterRegistry registry) {
+        return new MetricsTopology(pipeline, TopologySettings.of(config), Clock.systemUTC(), registry).build();
     }
 }

@@ -1,10 +1,15 @@
 package io.pulse.aggregation.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pulse.common.Topics;
 import io.pulse.common.bucket.BucketUpdate;
 import io.pulse.common.event.CanonicalEvent;
+import io.pulse.common.event.LateEvent;
 import io.pulse.common.json.Json;
 import io.pulse.common.pipeline.Pipeline;
 import io.pulse.common.pipeline.PipelineLoader;
@@ -15,14 +20,16 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.DoubleSummaryStatistics;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
+import java.util.function.Function;
 import java.util.stream.Collectors;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -33,20 +40,26 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The bundled delivery_time metric (1m buckets, 5m allowed lateness, by client) driven without a broker. */
+/** The topology driven without a broker, in both record time and wall-clock time. */
 class MetricsTopologyTest {
 
     private static final Instant BASE = Instant.parse("2018-12-26T18:00:00Z");
-    private TopologyTestDriver driver;
-    private TestInputTopic<String, CanonicalEvent> events;
-    private TestOutputTopic<String, String> aggregates;
+    private static final Instant NOW = Instant.parse("2026-11-23T00:00:00Z");
+    private static final Duration EMIT = Duration.ofMillis(500);
 
     @TempDir
     Path dir;
 
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, CanonicalEvent> events;
+    private TestOutputTopic<String, String> aggregates;
+    private TestOutputTopic<String, String> late;
+    private TestOutputTopic<String, String> dlq;
+
     /**
-     * The bundled pipeline plus a metric grouped by a field other than the partition key, which takes the
-     * repartitioning path of the topology.
+     * delivery_time as bundled (by the partition key) with quantiles; by_language grouped by another field (the
+     * repartitioning path); clients counting distinct clients.
      */
     private Pipeline pipeline() throws IOException {
         String schema;
@@ -59,6 +72,7 @@ class MetricsTopologyTest {
                   translation_delivered:
                     schema: %s
                     timestamp: {field: timestamp, formats: ["yyyy-MM-dd HH:mm:ss[.SSSSSS]"]}
+                    id: translation_id
                     key: client_name
                 metrics:
                   delivery_time:
@@ -67,25 +81,34 @@ class MetricsTopologyTest {
                     group-by: [client_name]
                     granularity: 1m
                     allowed-lateness: 5m
+                    aggregations: [count, sum, avg, min, max, p50, p99]
                   by_language:
                     from: translation_delivered
                     value: duration
                     group-by: [target_language]
                     granularity: 5m
+                  clients:
+                    from: translation_delivered
+                    distinct: client_name
+                    granularity: 1h
                 """.formatted(schema.replace("\n", " ")));
         return PipelineLoader.load(file.toString());
     }
 
     @BeforeEach
     void start() throws IOException {
-        var topology = new MetricsTopology(pipeline(), Clock.systemUTC()).build();
+        var settings = new TopologySettings(EMIT, Duration.ofHours(1), Duration.ofMinutes(5));
+        var topology = new MetricsTopology(pipeline(), settings, Clock.fixed(NOW, ZoneOffset.UTC), registry).build();
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        driver = new TopologyTestDriver(topology, props);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state").toString());
+        driver = new TopologyTestDriver(topology, props, NOW);
         events = driver.createInputTopic(Topics.events("translation_delivered"), Serdes.String().serializer(),
                 MetricsTopology.EVENTS.serializer());
         aggregates = driver.createOutputTopic(Topics.AGGREGATES, Serdes.String().deserializer(), Serdes.String().deserializer());
+        late = driver.createOutputTopic(Topics.LATE, Serdes.String().deserializer(), Serdes.String().deserializer());
+        dlq = driver.createOutputTopic(Topics.DLQ, Serdes.String().deserializer(), Serdes.String().deserializer());
     }
 
     @AfterEach
@@ -93,56 +116,76 @@ class MetricsTopologyTest {
         driver.close();
     }
 
-    private record Sent(String client, Instant ts, double duration, String language) {
-        Sent(String client, Instant ts, double duration) {
-            this(client, ts, duration, "fr");
-        }
+    private record Sent(String id, String client, Instant ts, double duration, String language) {
     }
 
-    private void send(Sent e) {
+    private int ids;
+
+    private Sent send(String client, Instant ts, double duration) {
+        return send(new Sent("id-" + ids++, client, ts, duration, "fr"));
+    }
+
+    private Sent send(Sent e) {
         var attrs = JsonNodeFactory.instance.objectNode().put("client_name", e.client()).put("duration", e.duration())
-                .put("target_language", e.language());
+                .put("target_language", e.language()).put("translation_id", e.id());
         // The record timestamp is arrival time; windows must follow the event's own ts.
-        events.pipeInput(e.client(), new CanonicalEvent("id", "translation_delivered", e.ts().toEpochMilli(), attrs),
-                Instant.parse("2026-01-01T00:00:00Z"));
+        events.pipeInput(e.client(), new CanonicalEvent(e.id(), "translation_delivered", e.ts().toEpochMilli(), attrs), NOW);
+        return e;
     }
 
-    private Map<String, BucketUpdate> latestByKey() {
-        return aggregates.readKeyValuesToMap().entrySet().stream()
-                .collect(Collectors.toMap(Map.Entry::getKey, e -> Json.read(e.getValue(), BucketUpdate.class)));
+    private void tick() {
+        driver.advanceWallClockTime(EMIT);
+    }
+
+    private final List<BucketUpdate> publishedSoFar = new ArrayList<>();
+
+    /** The last published value of every bucket of a metric, by "group value@start". */
+    private Map<String, BucketUpdate> published(String metric, String field) {
+        aggregates.readValuesToList().forEach(v -> publishedSoFar.add(Json.read(v, BucketUpdate.class)));
+        return publishedSoFar.stream()
+                .filter(u -> u.metric().equals(metric))
+                .collect(Collectors.toMap(u -> u.group().get(field) + "@" + u.start(), u -> u, (a, b) -> b));
+    }
+
+    private double counter(String name, String... tags) {
+        return registry.counter(name, tags).count();
     }
 
     @Test
-    void bucketsEqualABruteForceComputationPerClientAndMinute() {
+    void bucketsEqualABruteForceComputationOnBothGroupingPaths() {
         Random random = new Random(42);
         List<Sent> sent = new ArrayList<>();
         for (int i = 0; i < 500; i++) {
-            // In order, up to 30 s apart, over three clients: no event is late.
+            // In order, a few seconds apart, over three clients: no event is late.
             Instant ts = BASE.plusMillis(i * 3_000L + random.nextInt(3_000));
-            sent.add(new Sent("client-" + random.nextInt(3), ts, random.nextInt(1000) / 10.0,
-                    List.of("fr", "de", "pt").get(random.nextInt(3))));
+            sent.add(send(new Sent("id-" + i, "client-" + random.nextInt(3), ts, random.nextInt(1000) / 10.0,
+                    List.of("fr", "de", "pt").get(random.nextInt(3)))));
+            if (i % 50 == 0) {
+                tick();
+            }
         }
-        sent.forEach(this::send);
-        Map<String, BucketUpdate> latest = latestByKey();
-
-        checkBuckets(latest, "delivery_time", sent, Sent::client, "client_name", Duration.ofMinutes(1));
-        checkBuckets(latest, "by_language", sent, Sent::language, "target_language", Duration.ofMinutes(5));
+        tick();
+        List<String> values = aggregates.readValuesToList();
+        checkBuckets(values, "delivery_time", sent, Sent::client, "client_name", Duration.ofMinutes(1));
+        checkBuckets(values, "by_language", sent, Sent::language, "target_language", Duration.ofMinutes(5));
+        assertThat(counter("pulse.aggregation.events", "metric", "delivery_time", "outcome", "aggregated")).isEqualTo(500);
+        assertThat(late.isEmpty()).isTrue();
     }
 
-    private static void checkBuckets(Map<String, BucketUpdate> latest, String metric, List<Sent> sent,
-                                     java.util.function.Function<Sent, String> groupOf, String field, Duration size) {
+    private static void checkBuckets(List<String> values, String metric, List<Sent> sent, Function<Sent, String> groupOf,
+                                     String field, Duration size) {
+        Map<String, BucketUpdate> actual = values.stream().map(v -> Json.read(v, BucketUpdate.class))
+                .filter(u -> u.metric().equals(metric))
+                .collect(Collectors.toMap(u -> u.group().get(field) + "@" + u.start(), u -> u, (a, b) -> b));
         Map<String, DoubleSummaryStatistics> expected = sent.stream().collect(Collectors.groupingBy(
                 e -> groupOf.apply(e) + "@" + Instant.ofEpochMilli(Math.floorDiv(e.ts().toEpochMilli(), size.toMillis()) * size.toMillis()),
                 Collectors.summarizingDouble(Sent::duration)));
-        Map<String, BucketUpdate> actual = latest.values().stream().filter(u -> u.metric().equals(metric))
-                .collect(Collectors.toMap(u -> u.group().get(field) + "@" + u.start(), u -> u));
-
         assertThat(actual.keySet()).isEqualTo(expected.keySet());
         expected.forEach((key, stats) -> {
             BucketUpdate u = actual.get(key);
             assertThat(u.group()).containsOnlyKeys(field);
             assertThat(u.bucket().count()).as(key).isEqualTo(stats.getCount());
-            assertThat(u.bucket().sum()).as(key).isCloseTo(stats.getSum(), org.assertj.core.data.Offset.offset(1e-9));
+            assertThat(u.bucket().sum()).as(key).isCloseTo(stats.getSum(), within(1e-9));
             assertThat(u.bucket().min()).as(key).isEqualTo(stats.getMin());
             assertThat(u.bucket().max()).as(key).isEqualTo(stats.getMax());
             assertThat(Duration.between(u.start(), u.end())).isEqualTo(size);
@@ -150,17 +193,92 @@ class MetricsTopologyTest {
     }
 
     @Test
-    void lateEventsMergeWithinTheAllowedLatenessOnly() {
-        send(new Sent("a", BASE.plusSeconds(10), 20));                  // bucket 18:00
-        send(new Sent("a", BASE.plusSeconds(4 * 60 + 30), 31));         // stream time 18:04:30
-        send(new Sent("a", BASE.plusSeconds(20), 40));                  // 18:00 bucket ends 18:01; 18:04:30 ≤ 18:06: merged
-        send(new Sent("a", BASE.plusSeconds(7 * 60), 54));              // stream time 18:07 > 18:06: bucket 18:00 closed
-        send(new Sent("a", BASE.plusSeconds(30), 1000));                // too late: must not change bucket 18:00
+    void lateEventsGoToTheLateTopicAndAreCountedInTheBucketTheyMissed() {
+        send("a", BASE.plusSeconds(10), 20);                  // bucket 18:00
+        send("a", BASE.plusSeconds(4 * 60 + 30), 31);         // stream time 18:04:30
+        send("a", BASE.plusSeconds(20), 40);                  // 18:00 ends 18:01; 18:04:30 ≤ 18:06: merged
+        send("a", BASE.plusSeconds(7 * 60), 54);              // stream time 18:07 > 18:06: bucket 18:00 closes
+        send("a", BASE.plusSeconds(30), 1000);                // too late for 18:00
+        tick();
 
-        BucketUpdate first = latestByKey().values().stream()
-                .filter(u -> u.metric().equals("delivery_time") && u.start().equals(BASE)).findFirst().orElseThrow();
+        BucketUpdate first = published("delivery_time", "client_name").get("a@" + BASE);
         assertThat(first.bucket().count()).isEqualTo(2);
         assertThat(first.bucket().sum()).isEqualTo(60.0);
         assertThat(first.bucket().max()).isEqualTo(40.0);
+        assertThat(first.late()).isEqualTo(1);
+        assertThat(first.isFinal()).isTrue();
+
+        List<LateEvent> lateEvents = late.readValuesToList().stream().map(v -> Json.read(v, LateEvent.class)).toList();
+        // Every metric whose bucket closed counts it: delivery_time (1m + 5m) only; by_language (5m buckets, no
+        // lateness) closed 18:00–18:05 at 18:05 too.
+        assertThat(lateEvents).extracting(LateEvent::metric).containsExactlyInAnyOrder("delivery_time", "by_language");
+        LateEvent missed = lateEvents.stream().filter(l -> l.metric().equals("delivery_time")).findFirst().orElseThrow();
+        assertThat(missed.bucketStart()).isEqualTo(BASE);
+        assertThat(missed.bucketEnd()).isEqualTo(BASE.plusSeconds(60));
+        assertThat(missed.event().attrs().path("duration").asDouble()).isEqualTo(1000);
+        assertThat(missed.streamTime()).isEqualTo(BASE.plusSeconds(7 * 60));
+        assertThat(counter("pulse.aggregation.events", "metric", "delivery_time", "outcome", "late")).isEqualTo(1);
+    }
+
+    @Test
+    void repeatedIdsAreDroppedOnce() {
+        Sent first = send("a", BASE.plusSeconds(1), 10);
+        send(new Sent(first.id(), "a", first.ts(), 10, "fr"));   // the same event sent again
+        send(new Sent(first.id(), "a", first.ts().plusSeconds(5), 99, "fr"));  // a different body, same id
+        send("a", BASE.plusSeconds(2), 30);
+        tick();
+        BucketUpdate bucket = published("delivery_time", "client_name").get("a@" + BASE);
+        assertThat(bucket.bucket().count()).isEqualTo(2);
+        assertThat(bucket.bucket().sum()).isEqualTo(40.0);
+        assertThat(counter("pulse.aggregation.duplicates", "type", "translation_delivered")).isEqualTo(2);
+    }
+
+    @Test
+    void aQuietPartitionFinalizesItsBucketsByWallClock() {
+        send("a", BASE.plusSeconds(10), 20);
+        tick();
+        assertThat(published("delivery_time", "client_name").get("a@" + BASE).isFinal()).isFalse();
+        // No further event: after the bucket's end plus the allowed lateness in wall-clock time, it is final.
+        driver.advanceWallClockTime(Duration.ofMinutes(5).plusSeconds(55));
+        BucketUpdate last = published("delivery_time", "client_name").get("a@" + BASE);
+        assertThat(last.isFinal()).isTrue();
+        assertThat(last.bucket().count()).isEqualTo(1);
+        // An event for it now is late, although stream time has not passed the bucket.
+        send("a", BASE.plusSeconds(50), 70);
+        tick();
+        assertThat(published("delivery_time", "client_name").get("a@" + BASE).late()).isEqualTo(1);
+    }
+
+    @Test
+    void sketchesGiveExactDistinctCountsAndQuantiles() {
+        double[] durations = new double[100];
+        for (int i = 0; i < 100; i++) {
+            durations[i] = (i * 37) % 100 + 1;     // 1..100, shuffled
+            send("client-" + (i % 7), BASE.plusSeconds(i), durations[i]);
+        }
+        tick();
+        BucketUpdate clients = published("clients", "none").values().iterator().next();
+        assertThat(clients.bucket().distinct().estimate()).isEqualTo(7);
+        assertThat(clients.bucket().distinct().isExact()).isTrue();
+
+        // Quantiles of one client's minute, against the sorted raw values.
+        BucketUpdate c0 = published("delivery_time", "client_name").get("client-0@" + BASE);
+        double[] mine = java.util.stream.IntStream.range(0, 60).filter(i -> i % 7 == 0).mapToDouble(i -> durations[i]).sorted().toArray();
+        assertThat(c0.bucket().count()).isEqualTo(mine.length);
+        assertThat(c0.bucket().quantiles().quantile(0.5)).isEqualTo(mine[(int) Math.ceil(0.5 * mine.length) - 1]);
+        assertThat(c0.bucket().quantiles().quantile(0.99)).isEqualTo(Arrays.stream(mine).max().orElseThrow());
+    }
+
+    @Test
+    void futureEventsGoToTheDeadLetterTopicAndCloseNothing() {
+        send("a", BASE.plusSeconds(10), 20);
+        send("a", NOW.plus(Duration.ofDays(1)), 99);         // far ahead of the (fixed) clock
+        send("a", BASE.plusSeconds(20), 30);                 // still on time: the future event moved no clock
+        tick();
+        assertThat(published("delivery_time", "client_name").get("a@" + BASE).bucket().count()).isEqualTo(2);
+        List<JsonNode> letters = dlq.readValuesToList().stream().map(v -> Json.read(v, JsonNode.class)).toList();
+        assertThat(letters).hasSize(1);
+        assertThat(letters.get(0).path("reasons").path(0).path("field").asText()).isEqualTo("/ts");
+        assertThat(late.isEmpty()).isTrue();
     }
 }

@@ -1,36 +1,72 @@
 package io.pulse.common.bucket;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.pulse.common.pipeline.Metric;
 
 /**
- * The mergeable state of one time bucket: everything a query needs to answer count, sum, avg, min and max over
- * any union of buckets without averaging averages.
+ * The mergeable state of one time bucket: everything a query needs to answer any aggregation over any union of
+ * buckets without averaging averages. Immutable.
  *
- * @param count events in the bucket
- * @param sum   sum of their values (0 for a pure count)
- * @param min   smallest value, null while there is none
- * @param max   largest value, null while there is none
+ * @param count     events in the bucket
+ * @param sum       sum of their values (0 for a pure count)
+ * @param min       smallest value, null while there is none
+ * @param max       largest value, null while there is none
+ * @param distinct  the distinct values of the metric's distinct field; null if the metric counts none
+ * @param quantiles the distribution of the values; null if the metric keeps no quantiles
  */
-@JsonInclude(JsonInclude.Include.ALWAYS)
-public record Bucket(long count, double sum, Double min, Double max) {
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Bucket(long count, double sum, Double min, Double max, DistinctSketch distinct, QuantileSketch quantiles) {
 
-    public static final Bucket EMPTY = new Bucket(0, 0, null, null);
+    /** An empty bucket without sketches. */
+    public static final Bucket EMPTY = new Bucket(0, 0, null, null, null, null);
+
+    public Bucket(long count, double sum, Double min, Double max) {
+        this(count, sum, min, max, null, null);
+    }
+
+    /** An empty bucket carrying the sketches the metric needs. */
+    public static Bucket empty(Metric metric) {
+        return new Bucket(0, 0, null, null, metric.distinct().isPresent() ? DistinctSketch.empty() : null,
+                metric.keepsQuantiles() ? QuantileSketch.empty() : null);
+    }
 
     /** This bucket with one more event that carries no value (a pure count). */
     public Bucket addCount() {
-        return new Bucket(count + 1, sum, min, max);
+        return add(null, null);
     }
 
     /** This bucket with one more event of the given value. */
     public Bucket add(double value) {
-        return new Bucket(count + 1, sum + value,
-                min == null ? value : Math.min(min, value),
-                max == null ? value : Math.max(max, value));
+        return add(value, null);
+    }
+
+    /**
+     * This bucket with one more event.
+     *
+     * @param value         its value, null for a metric without one
+     * @param distinctValue its distinct field's value, null if absent or not counted
+     */
+    public Bucket add(Double value, String distinctValue) {
+        DistinctSketch d = distinct != null && distinctValue != null ? distinct.add(distinctValue) : distinct;
+        if (value == null) {
+            return new Bucket(count + 1, sum, min, max, d, quantiles);
+        }
+        return new Bucket(count + 1, sum + value, min == null ? value : Math.min(min, value),
+                max == null ? value : Math.max(max, value), d, quantiles == null ? null : quantiles.add(value));
     }
 
     /** The bucket covering the events of both. */
     public Bucket merge(Bucket other) {
-        return new Bucket(count + other.count, sum + other.sum, smaller(min, other.min), larger(max, other.max));
+        return new Bucket(count + other.count, sum + other.sum, smaller(min, other.min), larger(max, other.max),
+                combine(distinct, other.distinct), combine(quantiles, other.quantiles));
+    }
+
+    private static DistinctSketch combine(DistinctSketch a, DistinctSketch b) {
+        return a == null ? b : b == null ? a : a.merge(b);
+    }
+
+    private static QuantileSketch combine(QuantileSketch a, QuantileSketch b) {
+        return a == null ? b : b == null ? a : a.merge(b);
     }
 
     private static Double smaller(Double a, Double b) {

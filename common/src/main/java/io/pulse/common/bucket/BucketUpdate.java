@@ -12,11 +12,12 @@ import java.util.SortedMap;
  * @param start     the bucket's start, inclusive
  * @param end       the bucket's end, exclusive
  * @param bucket    the aggregated state
+ * @param late      events that arrived after the bucket closed and were left out of it (sent to events.late)
  * @param isFinal   whether the bucket can still change
  * @param updatedAt when the aggregation service produced this value
  */
 public record BucketUpdate(String metric, SortedMap<String, String> group, Instant start, Instant end,
-                           Bucket bucket, @JsonProperty("final") boolean isFinal,
+                           Bucket bucket, long late, @JsonProperty("final") boolean isFinal,
                            @JsonProperty("updated_at") Instant updatedAt) {
 
     /** The compaction key: one bucket of one group of one metric. */

@@ -10,16 +10,26 @@ import java.util.Optional;
  * @param name            the metric name used in the query API
  * @param from            the event type it reads
  * @param valueField      the numeric field aggregated; null for a pure count
+ * @param distinctField   the field whose distinct values are counted; null if none
  * @param groupBy         the fields whose values split the metric into groups, possibly none
  * @param granularity     the bucket size; buckets are aligned to the epoch
  * @param allowedLateness how long after a bucket ends late events are still merged into it
  * @param aggregations    what queries may ask for
  */
-public record Metric(String name, String from, String valueField, List<String> groupBy, Duration granularity,
-                     Duration allowedLateness, List<Aggregation> aggregations) {
+public record Metric(String name, String from, String valueField, String distinctField, List<String> groupBy,
+                     Duration granularity, Duration allowedLateness, List<Aggregation> aggregations) {
 
     public Optional<String> value() {
         return Optional.ofNullable(valueField);
+    }
+
+    public Optional<String> distinct() {
+        return Optional.ofNullable(distinctField);
+    }
+
+    /** Whether buckets of this metric carry a quantile sketch. */
+    public boolean keepsQuantiles() {
+        return aggregations.stream().anyMatch(a -> a.kind() == Aggregation.Kind.QUANTILE);
     }
 
     /** The start of the bucket holding an instant given in epoch milliseconds. */

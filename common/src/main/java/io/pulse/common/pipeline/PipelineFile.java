@@ -26,6 +26,7 @@ record PipelineFile(
     record MetricEntry(
             @JsonProperty(value = "from", required = true) String from,
             @JsonProperty("value") String value,
+            @JsonProperty("distinct") String distinct,
             @JsonProperty("group-by") List<String> groupBy,
             @JsonProperty(value = "granularity", required = true) String granularity,
             @JsonProperty("allowed-lateness") String allowedLateness,

@@ -120,6 +120,9 @@ public final class PipelineLoader {
             requireField(fields, entry.value(), at + ".value");
             requireNumeric(type.schema(), entry.value(), at + ".value");
         }
+        if (entry.distinct() != null) {
+            requireField(fields, entry.distinct(), at + ".distinct");
+        }
         List<String> groupBy = entry.groupBy() == null ? List.of() : List.copyOf(entry.groupBy());
         for (int i = 0; i < groupBy.size(); i++) {
             requireField(fields, groupBy.get(i), at + ".group-by[" + i + "]");
@@ -134,13 +137,17 @@ public final class PipelineLoader {
         Duration lateness = entry.allowedLateness() == null ? Duration.ZERO
                 : duration(entry.allowedLateness(), at + ".allowed-lateness", true);
         List<Aggregation> aggregations = aggregations(entry, at);
-        return new Metric(name, type.name(), entry.value(), groupBy, granularity, lateness, aggregations);
+        return new Metric(name, type.name(), entry.value(), entry.distinct(), groupBy, granularity, lateness, aggregations);
     }
 
     private List<Aggregation> aggregations(PipelineFile.MetricEntry entry, String at) {
         List<String> names = entry.aggregations();
         if (names == null || names.isEmpty()) {
-            return entry.value() == null ? List.of(Aggregation.COUNT) : List.of(Aggregation.values());
+            List<Aggregation> defaults = new ArrayList<>(entry.value() == null ? List.of(Aggregation.COUNT) : Aggregation.VALUE_DEFAULTS);
+            if (entry.distinct() != null) {
+                defaults.add(Aggregation.DISTINCT);
+            }
+            return List.copyOf(defaults);
         }
         List<Aggregation> result = new ArrayList<>();
         for (int i = 0; i < names.size(); i++) {
@@ -151,6 +158,10 @@ public final class PipelineLoader {
             if (a.needsValue() && entry.value() == null) {
                 throw new PipelineException(source, where, "'" + a.wireName() + "' needs a value field",
                         "add 'value: <numeric field>' to the metric or remove '" + a.wireName() + "'");
+            }
+            if (a.needsDistinct() && entry.distinct() == null) {
+                throw new PipelineException(source, where, "'distinct' needs a distinct field",
+                        "add 'distinct: <field>' to the metric or remove 'distinct'");
             }
             result.add(a);
         }

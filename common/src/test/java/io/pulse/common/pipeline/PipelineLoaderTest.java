@@ -65,7 +65,7 @@ class PipelineLoaderTest {
         Metric m = p.metric("m").orElseThrow();
         assertThat(m.granularity()).isEqualTo(Duration.ofMinutes(5));
         assertThat(m.allowedLateness()).isEqualTo(Duration.ZERO);
-        assertThat(m.aggregations()).containsExactly(Aggregation.values());
+        assertThat(m.aggregations()).containsExactlyElementsOf(Aggregation.VALUE_DEFAULTS);
         assertThat(m.bucketStart(Duration.ofMinutes(7).toMillis() + 1)).isEqualTo(Duration.ofMinutes(5).toMillis());
     }
 
@@ -132,6 +132,22 @@ class PipelineLoaderTest {
                 "schema: {type: object, properties: {ts: {type: string}, client: {type: string}, id: {type: string}}}"));
         assertThat(p.eventType("delivery").orElseThrow().schema().path("properties").has("client")).isTrue();
         assertThat(p.metric("m").orElseThrow().aggregations()).isEqualTo(List.of(Aggregation.COUNT));
+    }
+
+    @Test
+    void distinctAndQuantilesAreDeclaredWithTheirFields() throws IOException {
+        Metric m = load(pipeline("value: duration\ndistinct: client\ngranularity: 1m\naggregations: [count, distinct, p99]"))
+                .metric("m").orElseThrow();
+        assertThat(m.distinct()).contains("client");
+        assertThat(m.keepsQuantiles()).isTrue();
+        assertThat(load(pipeline("distinct: client\ngranularity: 1m")).metric("m").orElseThrow().aggregations())
+                .containsExactly(Aggregation.COUNT, Aggregation.DISTINCT);
+        assertThatThrownBy(() -> load(pipeline("granularity: 1m\naggregations: [distinct]")))
+                .hasMessageContaining("'distinct' needs a distinct field");
+        assertThatThrownBy(() -> load(pipeline("distinct: nope\ngranularity: 1m")))
+                .hasMessageContaining("metrics.m.distinct");
+        assertThatThrownBy(() -> load(pipeline("granularity: 1m\naggregations: [p99]")))
+                .hasMessageContaining("'p99' needs a value field");
     }
 
     @Test

@@ -1,6 +1,8 @@
 package io.pulse.query.api;
 
 import io.pulse.common.bucket.Bucket;
+import io.pulse.common.bucket.DistinctSketch;
+import io.pulse.common.bucket.QuantileSketch;
 import io.pulse.common.json.Json;
 import io.pulse.common.pipeline.Durations;
 import io.pulse.common.pipeline.Metric;
@@ -115,7 +117,9 @@ public class MetricResource {
     @SuppressWarnings("unchecked")
     private static GroupBucket toGroupBucket(BucketRow row) {
         TreeMap<String, String> group = Json.read(row.groupKey, TreeMap.class);
-        return new GroupBucket(group, row.start, new Bucket(row.count, row.sum, row.min, row.max));
+        return new GroupBucket(group, row.start, new Bucket(row.count, row.sum, row.min, row.max,
+                row.distinctSketch == null ? null : DistinctSketch.fromBytes(row.distinctSketch),
+                row.quantileSketch == null ? null : QuantileSketch.fromBytes(row.quantileSketch)));
     }
 
     private static Instant floor(Instant t, Duration unit) {

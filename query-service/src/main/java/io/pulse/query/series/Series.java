@@ -1,7 +1,9 @@
 package io.pulse.query.series;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.SortedMap;
 
 /**
@@ -16,7 +18,11 @@ public record Series(SortedMap<String, String> group, List<Point> points) {
      * @param ts    the point's time: a series point covers {@code [ts, ts + step)}, a moving one {@code [ts − window, ts)}
      * @param value the aggregation over the events covered; null when there are none
      * @param count the number of events covered
+     * @param error for approximate aggregations, the bound of this value's error: {@code relative} for distinct
+     *              counts (about 95 % confidence), {@code rank} for quantiles (normalized rank, 99 %); 0 when
+     *              exact. Null for exact aggregations.
      */
-    public record Point(Instant ts, Double value, long count) {
+    public record Point(Instant ts, Double value, long count,
+                        @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Double> error) {
     }
 }

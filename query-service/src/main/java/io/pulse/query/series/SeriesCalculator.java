@@ -48,7 +48,7 @@ public final class SeriesCalculator {
             for (Bucket b : byStart.subMap(first, true, end, false).values()) {
                 merged = merged.merge(b);
             }
-            points.add(new Series.Point(ts, value(request.agg(), merged), merged.count()));
+            points.add(new Series.Point(ts, value(request.agg(), merged), merged.count(), error(request.agg(), merged)));
         }
         return points;
     }
@@ -57,12 +57,22 @@ public final class SeriesCalculator {
         if (b.count() == 0) {
             return null;
         }
-        return switch (agg) {
+        return switch (agg.kind()) {
             case COUNT -> (double) b.count();
             case SUM -> b.sum();
             case AVG -> b.sum() / b.count();
             case MIN -> b.min();
             case MAX -> b.max();
+            case DISTINCT -> b.distinct() == null ? null : b.distinct().estimate();
+            case QUANTILE -> b.quantiles() == null ? null : b.quantiles().quantile(agg.quantile());
+        };
+    }
+
+    static Map<String, Double> error(Aggregation agg, Bucket b) {
+        return switch (agg.kind()) {
+            case DISTINCT -> Map.of("relative", b.distinct() == null ? 0 : b.distinct().relativeError());
+            case QUANTILE -> Map.of("rank", b.quantiles() == null ? 0 : b.quantiles().rankError());
+            default -> null;
         };
     }
 

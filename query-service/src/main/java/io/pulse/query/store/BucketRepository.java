@@ -6,6 +6,8 @@ import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.Tuple;
 import java.sql.Timestamp;
+import org.hibernate.query.TypedParameterValue;
+import org.hibernate.type.StandardBasicTypes;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -20,13 +22,15 @@ public class BucketRepository implements PanacheRepositoryBase<BucketRow, Bucket
     public void upsert(BucketUpdate u) {
         getEntityManager().createNativeQuery("""
                         INSERT INTO bucket (metric, group_key, bucket_start, bucket_end, event_count, value_sum,
-                                            value_min, value_max, is_final, updated_at)
-                        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                                            value_min, value_max, is_final, updated_at, late_count, distinct_sketch,
+                                            quantile_sketch)
+                        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
                         ON CONFLICT (metric, group_key, bucket_start) DO UPDATE SET
                             bucket_end = EXCLUDED.bucket_end, event_count = EXCLUDED.event_count,
                             value_sum = EXCLUDED.value_sum, value_min = EXCLUDED.value_min,
                             value_max = EXCLUDED.value_max, is_final = EXCLUDED.is_final,
-                            updated_at = EXCLUDED.updated_at
+                            updated_at = EXCLUDED.updated_at, late_count = EXCLUDED.late_count,
+                            distinct_sketch = EXCLUDED.distinct_sketch, quantile_sketch = EXCLUDED.quantile_sketch
                         WHERE bucket.updated_at <= EXCLUDED.updated_at""")
                 .setParameter(1, u.metric())
                 .setParameter(2, Json.writeString(u.group()))
@@ -38,7 +42,15 @@ public class BucketRepository implements PanacheRepositoryBase<BucketRow, Bucket
                 .setParameter(8, u.bucket().max())
                 .setParameter(9, u.isFinal())
                 .setParameter(10, Timestamp.from(u.updatedAt()))
+                .setParameter(11, u.late())
+                .setParameter(12, bytes(u.bucket().distinct() == null ? null : u.bucket().distinct().toBytes()))
+                .setParameter(13, bytes(u.bucket().quantiles() == null ? null : u.bucket().quantiles().toBytes()))
                 .executeUpdate();
+    }
+
+    /** A bytea parameter, typed even when null so PostgreSQL does not guess. */
+    private static TypedParameterValue<byte[]> bytes(byte[] value) {
+        return new TypedParameterValue<>(StandardBasicTypes.BINARY, value);
     }
 
     /** The metric's buckets starting in {@code [from, to)}, oldest first. */

@@ -42,6 +42,17 @@ public class BucketRow extends PanacheEntityBase {
     @Column(name = "value_max")
     public Double max;
 
+    @Column(name = "late_count")
+    public long late;
+
+    /** {@link io.pulse.common.bucket.DistinctSketch} bytes, for metrics counting distinct values. */
+    @Column(name = "distinct_sketch")
+    public byte[] distinctSketch;
+
+    /** {@link io.pulse.common.bucket.QuantileSketch} bytes, for metrics keeping quantiles. */
+    @Column(name = "quantile_sketch")
+    public byte[] quantileSketch;
+
     @Column(name = "is_final")
     public boolean isFinal;
 

@@ -6,6 +6,8 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 
 import io.pulse.common.Topics;
@@ -43,7 +45,7 @@ class MetricResourceTest {
     private static BucketUpdate bucket(String client, String minute, Bucket b, Instant updatedAt) {
         Instant start = Instant.parse("2018-12-26T" + minute + ":00Z");
         return new BucketUpdate("delivery_time", new TreeMap<>(Map.of("client_name", client)), start,
-                start.plusSeconds(60), b, false, updatedAt);
+                start.plusSeconds(60), b, 0, false, updatedAt);
     }
 
     private static void publish(List<BucketUpdate> updates) throws Exception {
@@ -88,7 +90,9 @@ class MetricResourceTest {
                 .body("step", equalTo("1m")).body("window", equalTo("10m"))
                 .body("series", org.hamcrest.Matchers.hasSize(1))
                 .body("series[0].points[0].ts", equalTo("2018-12-26T18:11:00Z"))
+                .body("series[0].points[0]", hasKey("value"))
                 .body("series[0].points[0].value", nullValue())
+                .body("series[0].points[0]", not(hasKey("error")))
                 .body("series[0].points[0].count", equalTo(0))
                 .body("series[0].points[13].ts", equalTo("2018-12-26T18:24:00Z"))
                 .body("series[0].points[13].count", equalTo(2));

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class SeriesCalculatorTest {
 
     private static final Metric METRIC = new Metric("delivery_time", "translation_delivered", "duration",
-            List.of("client_name", "target_language"), Duration.ofMinutes(1), Duration.ZERO, List.of(Aggregation.values()));
+            null, List.of("client_name", "target_language"), Duration.ofMinutes(1), Duration.ZERO, Aggregation.VALUE_DEFAULTS);
 
     private record Event(String client, String language, Instant ts, double value) {
     }
@@ -57,6 +57,45 @@ class SeriesCalculatorTest {
     }
 
     @Test
+    void distinctCountsAndQuantilesMergeBucketsNotAnswers() {
+        Metric metric = new Metric("users", "frame", "duration", "uid", List.of("client_name"), Duration.ofMinutes(1),
+                Duration.ZERO, List.of(Aggregation.COUNT, Aggregation.DISTINCT, Aggregation.fromWireName("p50").orElseThrow()));
+        Random random = new Random(11);
+        Instant base = Instant.parse("2024-03-01T00:00:00Z");
+        Map<String, GroupBucket> buckets = new HashMap<>();
+        List<double[]> raw = new ArrayList<>();   // {minute, uid, value}
+        for (int i = 0; i < 150; i++) {
+            int minute = random.nextInt(10);
+            int uid = random.nextInt(40);
+            double value = random.nextInt(1000);
+            raw.add(new double[] {minute, uid, value});
+            SortedMap<String, String> group = new TreeMap<>(Map.of("client_name", "c" + (uid % 3)));
+            Instant start = base.plus(Duration.ofMinutes(minute));
+            buckets.merge(group + "@" + start, new GroupBucket(group, start, Bucket.empty(metric).add(value, "u" + uid)),
+                    (a, b) -> new GroupBucket(a.group(), a.start(), a.bucket().merge(b.bucket())));
+        }
+        for (Aggregation agg : List.of(Aggregation.DISTINCT, Aggregation.fromWireName("p50").orElseThrow())) {
+            var request = new SeriesRequest(metric, agg, Duration.ofMinutes(1), Duration.ofMinutes(5),
+                    base.plus(Duration.ofMinutes(3)), base.plus(Duration.ofMinutes(11)), List.of(), Map.of());
+            for (Series.Point p : SeriesCalculator.compute(request, buckets.values()).get(0).points()) {
+                long lo = Duration.between(base, p.ts()).toMinutes() - 5;
+                long hi = Duration.between(base, p.ts()).toMinutes();
+                List<double[]> covered = raw.stream().filter(r -> r[0] >= lo && r[0] < hi).toList();
+                if (agg.kind() == Aggregation.Kind.DISTINCT) {
+                    long distinct = covered.stream().mapToDouble(r -> r[1]).distinct().count();
+                    assertThat(p.value()).isEqualTo((double) distinct);
+                    assertThat(p.error()).containsEntry("relative", 0.0);
+                } else {
+                    double[] values = covered.stream().mapToDouble(r -> r[2]).sorted().toArray();
+                    // Fewer values than the sketch retains: the median is exact (inclusive rank ⌈n/2⌉).
+                    assertThat(p.value()).isEqualTo(values[(int) Math.ceil(values.length * 0.5) - 1]);
+                    assertThat(p.error()).containsEntry("rank", 0.0);
+                }
+            }
+        }
+    }
+
+    @Test
     void randomQueriesEqualABruteForceOverTheRawEvents() {
         Random random = new Random(7);
         Instant base = Instant.parse("2024-03-01T00:00:00Z");
@@ -67,7 +106,7 @@ class SeriesCalculatorTest {
                 events.add(new Event("c" + random.nextInt(4), random.nextBoolean() ? "fr" : "de",
                         base.plusMillis(random.nextInt(4 * 3600_000)), random.nextInt(10_000) / 100.0));
             }
-            Aggregation agg = Aggregation.values()[random.nextInt(Aggregation.values().length)];
+            Aggregation agg = Aggregation.VALUE_DEFAULTS.get(random.nextInt(Aggregation.VALUE_DEFAULTS.size()));
             Duration step = Duration.ofMinutes(1 + random.nextInt(30));
             Duration window = random.nextBoolean() ? null : Duration.ofMinutes(1 + random.nextInt(90));
             Instant from = base.plus(Duration.ofMinutes(random.nextInt(60)));
@@ -96,12 +135,13 @@ class SeriesCalculatorTest {
                         continue;
                     }
                     var stats = covered.stream().mapToDouble(Double::doubleValue).summaryStatistics();
-                    double expected = switch (agg) {
+                    double expected = switch (agg.kind()) {
                         case COUNT -> stats.getCount();
                         case SUM -> stats.getSum();
                         case AVG -> stats.getAverage();
                         case MIN -> stats.getMin();
                         case MAX -> stats.getMax();
+                        default -> throw new AssertionError(agg);
                     };
                     assertThat(p.value()).isCloseTo(expected, within(1e-6));
                 }

@@ -1,0 +1,225 @@
+package io.pulse.aggregation.buckets;
+
+import io.micrometer.core.instrument.Counter;
+import io.pulse.common.bucket.Bucket;
+import io.pulse.common.bucket.BucketUpdate;
+import io.pulse.common.event.CanonicalEvent;
+import io.pulse.common.event.LateEvent;
+import io.pulse.common.json.Json;
+import io.pulse.common.pipeline.Metric;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Keeps one metric's buckets per group, in event time.
+ * <ul>
+ * <li>An event joins its bucket while the event-time clock (stream time) is at most the bucket's end plus the
+ * allowed lateness; after that, or once the bucket is final, it goes to {@code events.late} and the bucket counts
+ * it as late.</li>
+ * <li>Every emit interval (wall clock), changed buckets are published, coalescing the updates in between. The set
+ * of changed buckets is itself a store, so a crash between a commit and a publication loses no update.</li>
+ * <li>A bucket becomes final when stream time passes its end plus the allowed lateness, and also when the
+ * partition has been quiet: the clock then advances with wall-clock time from the last event, so no bucket waits
+ * forever for a next record.</li>
+ * </ul>
+ */
+public final class BucketProcessor implements Processor<String, CanonicalEvent, String, Emitted> {
+
+    private final Metric metric;
+    private final String bucketStore;
+    private final String changedStore;
+    private final Duration emitInterval;
+    private final Counter aggregated;
+    private final Counter late;
+    private ProcessorContext<String, Emitted> context;
+    private KeyValueStore<String, StoredBucket> buckets;
+    private KeyValueStore<String, Long> changed;
+    /** Wall-clock time of the last event, and stream time then: the base of the idle clock. */
+    private long lastEventWallClock;
+    private long streamTimeAtLastEvent = Long.MIN_VALUE;
+
+    public BucketProcessor(Metric metric, String bucketStore, String changedStore, Duration emitInterval,
+                           Counter aggregated, Counter late) {
+        this.metric = metric;
+        this.bucketStore = bucketStore;
+        this.changedStore = changedStore;
+        this.emitInterval = emitInterval;
+        this.aggregated = aggregated;
+        this.late = late;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Emitted> context) {
+        this.context = context;
+        this.buckets = context.getStateStore(bucketStore);
+        this.changed = context.getStateStore(changedStore);
+        this.lastEventWallClock = context.currentSystemTimeMs();
+        context.schedule(emitInterval, PunctuationType.WALL_CLOCK_TIME, this::publish);
+    }
+
+    @Override
+    public void process(Record<String, CanonicalEvent> record) {
+        CanonicalEvent event = record.value();
+        long streamTime = context.currentStreamTimeMs();
+        lastEventWallClock = context.currentSystemTimeMs();
+        streamTimeAtLastEvent = streamTime;
+        SortedMap<String, String> group = group(event);
+        long start = metric.bucketStart(event.ts());
+        String key = StoreKeys.of(start, group);
+        StoredBucket stored = buckets.get(key);
+        if ((stored != null && stored.isFinal()) || streamTime > closesAt(start)) {
+            late.increment();
+            if (stored != null) {
+                buckets.put(key, stored.withLate());
+                changed.put(key, start);
+            }
+            context.forward(new Record<>(metric.name(), new Emitted.Late(new LateEvent(event, metric.name(), group,
+                    Instant.ofEpochMilli(start), Instant.ofEpochMilli(end(start)), Instant.ofEpochMilli(streamTime))),
+                    record.timestamp()));
+            return;
+        }
+        if (stored == null) {
+            stored = new StoredBucket(group, start, Bucket.empty(metric), 0, false);
+        }
+        buckets.put(key, stored.withBucket(add(stored.bucket(), event)));
+        changed.put(key, start);
+        aggregated.increment();
+    }
+
+    /** Marks what can no longer change as final, publishes every changed bucket, forgets buckets long closed. */
+    private void publish(long wallClock) {
+        long clock = eventClock(wallClock);
+        finalizeUpTo(clock);
+        List<KeyValue<String, Long>> pending = new ArrayList<>();
+        try (KeyValueIterator<String, Long> it = changed.all()) {
+            it.forEachRemaining(pending::add);
+        }
+        for (KeyValue<String, Long> entry : pending) {
+            StoredBucket stored = buckets.get(entry.key);
+            changed.delete(entry.key);
+            if (stored != null) {
+                BucketUpdate update = update(stored, wallClock);
+                context.forward(new Record<>(Json.writeString(update.key()), new Emitted.Update(update), stored.start()));
+            }
+        }
+        forgetBefore(clock);
+    }
+
+    /** Stream time, advanced by the wall-clock time since the last event, so a quiet partition's buckets close. */
+    private long eventClock(long wallClock) {
+        long streamTime = context.currentStreamTimeMs();
+        if (streamTime < 0) {
+            return streamTime;
+        }
+        if (streamTimeAtLastEvent == Long.MIN_VALUE) {
+            // Restored after a restart without a new event yet: the idle clock starts now.
+            streamTimeAtLastEvent = streamTime;
+            lastEventWallClock = wallClock;
+        }
+        return Math.max(streamTime, streamTimeAtLastEvent + Math.max(0, wallClock - lastEventWallClock));
+    }
+
+    private void finalizeUpTo(long clock) {
+        long lastClosedStart = clock - metric.allowedLateness().toMillis() - metric.granularity().toMillis();
+        List<KeyValue<String, StoredBucket>> closing = new ArrayList<>();
+        try (KeyValueIterator<String, StoredBucket> it = buckets.range(StoreKeys.FIRST, StoreKeys.upTo(lastClosedStart))) {
+            it.forEachRemaining(kv -> {
+                if (!kv.value.isFinal() && clock > closesAt(kv.value.start())) {
+                    closing.add(kv);
+                }
+            });
+        }
+        for (KeyValue<String, StoredBucket> kv : closing) {
+            buckets.put(kv.key, kv.value.asFinal());
+            changed.put(kv.key, kv.value.start());
+        }
+    }
+
+    /**
+     * Final buckets stay a while longer so that events missing them are still counted in them; after another
+     * allowed lateness (at least one granularity) they are dropped from the store. Their last value stays on
+     * {@code aggregates} and in the query store.
+     */
+    private void forgetBefore(long clock) {
+        long keep = Math.max(metric.allowedLateness().toMillis(), metric.granularity().toMillis());
+        long lastForgotten = clock - keep - metric.allowedLateness().toMillis() - metric.granularity().toMillis();
+        List<String> expired = new ArrayList<>();
+        try (KeyValueIterator<String, StoredBucket> it = buckets.range(StoreKeys.FIRST, StoreKeys.upTo(lastForgotten))) {
+            it.forEachRemaining(kv -> {
+                if (kv.value.isFinal() && changed.get(kv.key) == null) {
+                    expired.add(kv.key);
+                }
+            });
+        }
+        expired.forEach(buckets::delete);
+    }
+
+    private long end(long start) {
+        return start + metric.granularity().toMillis();
+    }
+
+    private long closesAt(long start) {
+        return end(start) + metric.allowedLateness().toMillis();
+    }
+
+    private Bucket add(Bucket bucket, CanonicalEvent event) {
+        Double value = metric.value().map(f -> event.attrs().path(f)).filter(n -> n.isNumber())
+                .map(n -> n.asDouble()).orElse(null);
+        String distinct = metric.distinct().map(f -> event.attrs().path(f)).filter(n -> n.isValueNode() && !n.isNull())
+                .map(n -> n.asText()).orElse(null);
+        return bucket.add(value, distinct);
+    }
+
+    private BucketUpdate update(StoredBucket stored, long wallClock) {
+        Instant start = Instant.ofEpochMilli(stored.start());
+        return new BucketUpdate(metric.name(), stored.group(), start, Instant.ofEpochMilli(end(stored.start())),
+                stored.bucket(), stored.late(), stored.isFinal(), Instant.ofEpochMilli(wallClock));
+    }
+
+    /** The event's values of the metric's group-by fields; absent ones are null. */
+    public static SortedMap<String, String> group(Metric metric, CanonicalEvent event) {
+        SortedMap<String, String> group = new TreeMap<>();
+        for (String field : metric.groupBy()) {
+            var value = event.attrs().path(field);
+            group.put(field, value.isValueNode() && !value.isNull() ? value.asText() : null);
+        }
+        return group;
+    }
+
+    private SortedMap<String, String> group(CanonicalEvent event) {
+        return group(metric, event);
+    }
+
+    /** Keys ordered by bucket start, so closing and forgetting are range scans. */
+    static final class StoreKeys {
+        static final String FIRST = "";
+
+        private StoreKeys() {
+        }
+
+        static String of(long start, SortedMap<String, String> group) {
+            return prefix(start) + "|" + Json.writeString(group);
+        }
+
+        /** Every key of a bucket starting at or before {@code start} sorts below this. */
+        static String upTo(long start) {
+            return prefix(start) + "}";
+        }
+
+        /** Sign-flipped hex keeps negative (pre-1970) starts in order too. */
+        private static String prefix(long start) {
+            return String.format("%016x", start ^ Long.MIN_VALUE);
+        }
+    }
+}
