@@ -63,8 +63,8 @@ public final class LocalStack implements AutoCloseable {
                 continue;
             }
             out.println("[stack] starting " + service.module() + " on port " + port(service));
-            ServiceProcess process = ServiceProcess.start(service, jar(service), port(service), properties(service),
-                    SERVICE_JVM, out);
+            ServiceProcess process = ServiceProcess.start(service, jar(service), port(service),
+                    properties(service, service.label()), SERVICE_JVM, out);
             started.add(process);
             services.put(service, process);
         }
@@ -88,14 +88,15 @@ public final class LocalStack implements AutoCloseable {
         });
     }
 
-    private Map<String, String> properties(Service service) {
+    /** @param instance names the instance's own state directory, for services that keep state */
+    private Map<String, String> properties(Service service, String instance) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("quarkus.http.host", "127.0.0.1");
         p.put("quarkus.banner.enabled", "false");
         p.put("kafka.bootstrap.servers", kafka.bootstrapServers());
         p.put("pulse.pipeline.file", config.pipeline());
         switch (service) {
-            case AGGREGATION -> p.put("kafka-streams.state.dir", config.dataDir().resolve("aggregation").toString());
+            case AGGREGATION -> p.put("kafka-streams.state.dir", config.dataDir().resolve(instance).toString());
             case QUERY -> {
                 p.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl());
                 p.put("quarkus.datasource.username", PostgresServer.USER);
@@ -143,10 +144,22 @@ public final class LocalStack implements AutoCloseable {
             old.close();
         }
         started.remove(old);
-        ServiceProcess process = ServiceProcess.start(service, jar(service), port(service), properties(service),
-                SERVICE_JVM, out);
+        ServiceProcess process = ServiceProcess.start(service, jar(service), port(service),
+                properties(service, service.label()), SERVICE_JVM, out);
         started.add(process);
         services.put(service, process);
+        process.awaitReady(READY_TIMEOUT);
+        return process;
+    }
+
+    /**
+     * Starts one more instance of a service on its own port and, for the aggregation, its own state directory;
+     * instances of the aggregation share the work by partitions. Stopped with the stack.
+     */
+    public ServiceProcess startInstance(Service service, int port, String instance, PrintStream out) {
+        ServiceProcess process = ServiceProcess.start(service, jar(service), port, properties(service, instance),
+                SERVICE_JVM, out);
+        started.add(process);
         process.awaitReady(READY_TIMEOUT);
         return process;
     }

@@ -1,0 +1,88 @@
+package io.pulse.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.pulse.common.pipeline.PipelineLoader;
+import io.pulse.stack.LocalStack;
+import io.pulse.stack.Ports;
+import io.pulse.stack.StackConfig;
+import io.pulse.stack.client.PulseClient;
+import io.pulse.stack.services.Service;
+import io.pulse.stack.services.ServiceProcess;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Two aggregation instances split the partitions between them and give the same answers as one. */
+class ScalingIT {
+
+    private static final int EVENTS = 20_000;
+    private static final Path HOME = Path.of(System.getProperty("pulse.home", "..")).toAbsolutePath().normalize();
+    private static final Pattern AGGREGATED = Pattern.compile(
+            "pulse_aggregation_events_total\\{[^}]*outcome=\"aggregated\"[^}]*} ([0-9.E]+)");
+
+    @TempDir
+    static Path data;
+
+    private static LocalStack stack;
+    private static PulseClient client;
+    private static ServiceProcess second;
+
+    @BeforeAll
+    static void start() {
+        int kafka = Ports.free();
+        while (!Ports.isFree(kafka + 1)) {
+            kafka = Ports.free();
+        }
+        stack = LocalStack.start(new StackConfig(HOME, data, PipelineLoader.BUNDLED, 4, kafka, Ports.free(), Ports.free(),
+                Ports.free(), Ports.free(), Set.of()), System.out);
+        second = stack.startInstance(Service.AGGREGATION, Ports.free(), "aggregation-2", System.out);
+        client = new PulseClient(stack.url(Service.INGEST), stack.url(Service.QUERY));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void twoInstancesShareTheWorkAndAgreeWithTheRawEvents() throws Exception {
+        // Both instances must be running (not rebalancing) before the events go in.
+        await().atMost(Duration.ofMinutes(2)).until(() -> client.isReady(second.url())
+                && client.isReady(stack.url(Service.AGGREGATION)));
+        TranslationWorkload workload = new TranslationWorkload(EVENTS, 9);
+        workload.send(client, data, 4, chunk -> { });
+
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2))
+                .until(() -> TranslationWorkload.counted(client) == EVENTS);
+        workload.assertDeliveryTimeBuckets(client);
+        assertThat(aggregated(stack.url(Service.AGGREGATION))).as("first instance").isPositive();
+        assertThat(aggregated(second.url())).as("second instance").isPositive();
+    }
+
+    /** Events this instance put into buckets, from its Prometheus metrics. */
+    private static double aggregated(String url) throws IOException, InterruptedException {
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url + "/q/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        double total = 0;
+        Matcher m = AGGREGATED.matcher(metrics);
+        while (m.find()) {
+            total += Double.parseDouble(m.group(1));
+        }
+        return total;
+    }
+}
