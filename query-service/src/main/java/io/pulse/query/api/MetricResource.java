@@ -4,12 +4,14 @@ import io.pulse.common.bucket.Bucket;
 import io.pulse.common.bucket.DistinctSketch;
 import io.pulse.common.bucket.QuantileSketch;
 import io.pulse.common.json.Json;
+import io.pulse.common.pipeline.Aggregation;
 import io.pulse.common.pipeline.Durations;
 import io.pulse.common.pipeline.Metric;
 import io.pulse.common.pipeline.Pipeline;
 import io.pulse.common.problem.Problem;
 import io.pulse.query.series.GroupBucket;
 import io.pulse.query.series.QueryParameters;
+import io.pulse.query.series.Series;
 import io.pulse.query.series.SeriesCalculator;
 import io.pulse.query.series.SeriesRequest;
 import io.pulse.query.store.BucketRepository;
@@ -24,16 +26,23 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** The query API: the metrics, their time series and moving windows. */
+/** The query API: the metrics, their time series, moving windows and top groups. */
 @Path("/v1/metrics")
 @Produces(MediaType.APPLICATION_JSON)
 @Blocking
 public class MetricResource {
+
+    /** Series answers stream as rows in these too (see {@link SeriesRowsWriter}). */
+    static final String CSV = "text/csv";
+    static final String NDJSON = "application/x-ndjson";
 
     @Inject
     Pipeline pipeline;
@@ -52,6 +61,7 @@ public class MetricResource {
 
     @GET
     @Path("/{metric}/series")
+    @Produces({MediaType.APPLICATION_JSON, CSV, NDJSON})
     public SeriesResponse series(@PathParam("metric") String metric, @QueryParam("from") String from,
                                  @QueryParam("to") String to, @QueryParam("step") String step,
                                  @QueryParam("agg") String agg, @QueryParam("group_by") String groupBy,
@@ -61,6 +71,7 @@ public class MetricResource {
 
     @GET
     @Path("/{metric}/moving")
+    @Produces({MediaType.APPLICATION_JSON, CSV, NDJSON})
     public SeriesResponse moving(@PathParam("metric") String metric, @QueryParam("window") String window,
                                  @QueryParam("step") String step, @QueryParam("from") String from,
                                  @QueryParam("to") String to, @QueryParam("agg") String agg,
@@ -71,47 +82,98 @@ public class MetricResource {
         return answer(metric, from, to, step, window, agg, groupBy, where);
     }
 
+    /** The {@code k} groups with the largest value of {@code agg} over {@code [from, to)}. */
+    @GET
+    @Path("/{metric}/top")
+    public TopResponse top(@PathParam("metric") String metricName, @QueryParam("from") String fromText,
+                           @QueryParam("to") String toText, @QueryParam("by") String by, @QueryParam("agg") String aggText,
+                           @QueryParam("k") String kText, @QueryParam("where") List<String> where) {
+        Metric metric = metric(metricName);
+        if (metric.groupBy().isEmpty()) {
+            throw QueryParameters.invalid("by", "metric " + metric.name() + " has no group fields to rank", List.of());
+        }
+        Aggregation agg = QueryParameters.agg(metric, aggText);
+        List<String> groupBy = by == null || by.isBlank() ? metric.groupBy() : QueryParameters.groupBy(metric, by, "by");
+        int k = QueryParameters.integer("k", kText, 10, 1, 1000);
+        Optional<Instant[]> range = range(metric, fromText, toText, metric.granularity(), false);
+        if (range.isEmpty()) {
+            return new TopResponse(metric.name(), agg.wireName(), groupBy, null, null, k, List.of());
+        }
+        Instant from = range.get()[0];
+        Instant to = range.get()[1];
+        long g = metric.granularity().toMillis();
+        Duration whole = Duration.ofMillis((Duration.between(from, to).toMillis() + g - 1) / g * g);
+        SeriesRequest request = new SeriesRequest(metric, agg, whole, null, from, from.plus(whole), groupBy,
+                QueryParameters.where(metric, where));
+        List<TopResponse.Ranked> top = compute(request).stream()
+                .map(s -> new TopResponse.Ranked(s.group(), s.points().get(0).value(), s.points().get(0).count(),
+                        s.points().get(0).error()))
+                .filter(r -> r.value() != null)
+                .sorted(Comparator.comparing(TopResponse.Ranked::value).reversed())
+                .limit(k).toList();
+        return new TopResponse(metric.name(), agg.wireName(), groupBy, from, to, k, top);
+    }
+
     private SeriesResponse answer(String metricName, String fromText, String toText, String stepText, String windowText,
                                   String aggText, String groupByText, List<String> whereTexts) {
-        Metric metric = pipeline.metric(metricName).orElseThrow(() -> Problem.of(404, "unknown-metric",
-                "Unknown metric", "no metric '" + metricName + "' in the pipeline")
-                .with("known", pipeline.metrics().keySet()).exception());
-        var agg = QueryParameters.agg(metric, aggText);
+        Metric metric = metric(metricName);
+        Aggregation agg = QueryParameters.agg(metric, aggText);
         Duration step = QueryParameters.multipleOfGranularity(metric, "step", stepText, false);
         Duration window = windowText == null ? null : QueryParameters.multipleOfGranularity(metric, "window", windowText, true);
-        List<String> groupBy = QueryParameters.groupBy(metric, groupByText);
-        var where = QueryParameters.where(metric, whereTexts);
+        List<String> groupBy = QueryParameters.groupBy(metric, groupByText, "group_by");
+        Map<String, Set<String>> where = QueryParameters.where(metric, whereTexts);
+        String stepName = Durations.format(step);
+        String windowName = window == null ? null : Durations.format(window);
+        Optional<Instant[]> range = range(metric, fromText, toText, step, window != null);
+        if (range.isEmpty()) {
+            return new SeriesResponse(metric.name(), agg.wireName(), stepName, windowName, null, null, groupBy, List.of());
+        }
+        SeriesRequest request = new SeriesRequest(metric, agg, step, window, range.get()[0], range.get()[1], groupBy, where);
+        if (request.points() > maxPoints) {
+            throw QueryParameters.invalid("step", request.points() + " points exceed the limit of " + maxPoints,
+                    List.of("a step of at least " + Durations.format(step.multipliedBy(request.points() / maxPoints + 1))));
+        }
+        List<Series> series = compute(request);
+        if (series.size() * request.points() > maxPoints) {
+            throw QueryParameters.invalid("group_by", series.size() + " series of " + request.points()
+                    + " points exceed the limit of " + maxPoints, List.of("fewer group fields", "a where filter", "a larger step"));
+        }
+        return new SeriesResponse(metric.name(), agg.wireName(), stepName, windowName, request.from(), request.to(),
+                groupBy, series);
+    }
+
+    private Metric metric(String name) {
+        return pipeline.metric(name).orElseThrow(() -> Problem.of(404, "unknown-metric", "Unknown metric",
+                "no metric '" + name + "' in the pipeline").with("known", pipeline.metrics().keySet()).exception());
+    }
+
+    /**
+     * {@code [from, to)}: as given, or by default spanning the stored data (a moving window also shows the step
+     * after the last event); empty when nothing is stored and no range was given.
+     */
+    private Optional<Instant[]> range(Metric metric, String fromText, String toText, Duration step, boolean moving) {
         Optional<Instant> from = QueryParameters.instant("from", fromText).map(t -> floor(t, metric.granularity()));
         Optional<Instant> to = QueryParameters.instant("to", toText);
         if (from.isEmpty() || to.isEmpty()) {
             Optional<Instant[]> span = buckets.span(metric.name());
             if (span.isEmpty()) {
-                return new SeriesResponse(metric.name(), agg.wireName(), Durations.format(step),
-                        window == null ? null : Durations.format(window), from.orElse(null), to.orElse(null), List.of());
+                return Optional.empty();
             }
-            // By default the answer spans the data; a moving window also shows the step after the last event.
             Instant lastEnd = span.get()[1].plus(metric.granularity());
             from = from.or(() -> Optional.of(floor(span.get()[0], step)));
-            to = to.or(() -> Optional.of(window == null ? lastEnd : lastEnd.plus(step)));
+            to = to.or(() -> Optional.of(moving ? lastEnd.plus(step) : lastEnd));
         }
         if (!from.get().isBefore(to.get())) {
             throw QueryParameters.invalid("from", "must be before to (" + from.get() + " is not before " + to.get() + ")",
                     List.of("a time before " + to.get()));
         }
-        SeriesRequest request = new SeriesRequest(metric, agg, step, window, from.get(), to.get(), groupBy, where);
-        if (request.points() > maxPoints) {
-            throw QueryParameters.invalid("step", request.points() + " points exceed the limit of " + maxPoints,
-                    List.of("a step of at least " + Durations.format(step.multipliedBy(request.points() / maxPoints + 1))));
-        }
-        List<GroupBucket> rows = buckets.between(metric.name(), request.firstBucket(), request.endOfBuckets()).stream()
-                .map(MetricResource::toGroupBucket).toList();
-        var series = SeriesCalculator.compute(request, rows);
-        if (series.size() * request.points() > maxPoints) {
-            throw QueryParameters.invalid("group_by", series.size() + " series of " + request.points()
-                    + " points exceed the limit of " + maxPoints, List.of("fewer group fields", "a where filter", "a larger step"));
-        }
-        return new SeriesResponse(metric.name(), agg.wireName(), Durations.format(step),
-                window == null ? null : Durations.format(window), request.from(), request.to(), series);
+        return Optional.of(new Instant[] {from.get(), to.get()});
+    }
+
+    private List<Series> compute(SeriesRequest request) {
+        List<GroupBucket> rows = buckets.between(request.metric().name(), request.firstBucket(), request.endOfBuckets())
+                .stream().map(MetricResource::toGroupBucket).toList();
+        return SeriesCalculator.compute(request, rows);
     }
 
     @SuppressWarnings("unchecked")

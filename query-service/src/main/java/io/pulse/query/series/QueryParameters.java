@@ -77,15 +77,15 @@ public final class QueryParameters {
         }
     }
 
-    /** Comma-separated group fields, each one of the metric's. */
-    public static List<String> groupBy(Metric metric, String text) {
+    /** Comma-separated group fields, each one of the metric's; {@code name} is the parameter, for messages. */
+    public static List<String> groupBy(Metric metric, String text, String name) {
         if (text == null || text.isBlank()) {
             return List.of();
         }
         List<String> fields = new ArrayList<>(new LinkedHashSet<>(Arrays.stream(text.split(",")).map(String::trim).toList()));
         for (String field : fields) {
             if (!metric.groupBy().contains(field)) {
-                throw invalid("group_by", "'" + field + "' is not a group field of metric " + metric.name(), metric.groupBy());
+                throw invalid(name, "'" + field + "' is not a group field of metric " + metric.name(), metric.groupBy());
             }
         }
         return List.copyOf(fields);
@@ -110,6 +110,22 @@ public final class QueryParameters {
             });
         }
         return where;
+    }
+
+    /** A whole number in {@code [min, max]}, or the default when absent. */
+    public static int integer(String name, String text, int defaultValue, int min, int max) {
+        if (text == null || text.isBlank()) {
+            return defaultValue;
+        }
+        try {
+            int value = Integer.parseInt(text.trim());
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw invalid(name, "'" + text + "' is not a whole number from " + min + " to " + max, List.of(min + "…" + max));
     }
 
     public static ProblemException invalid(String parameter, String what, List<String> allowed) {

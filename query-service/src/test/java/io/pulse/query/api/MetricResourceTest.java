@@ -130,6 +130,57 @@ class MetricResourceTest {
     }
 
     @Test
+    void topRanksGroupsByTheirValueOverTheRange() throws Exception {
+        publish(workedExample(T0));
+        awaitWorkedExample();
+        // Sums over 18:00–19:00: airliberty 20 + 31 = 51, taxi-eats 54.
+        given().queryParam("agg", "sum").queryParam("k", "2")
+                .queryParam("from", "2018-12-26T18:00:00Z").queryParam("to", "2018-12-26T19:00:00Z")
+                .queryParam("where", "client_name:" + air + "|" + taxi)
+                .when().get("/v1/metrics/delivery_time/top").then().statusCode(200)
+                .body("by", contains("client_name"))
+                .body("top.group.client_name", contains(taxi, air))
+                .body("top.value", contains(54.0f, 51.0f))
+                .body("top.count", contains(1, 2));
+        given().queryParam("agg", "max").queryParam("k", "1")
+                .queryParam("from", "2018-12-26T18:00:00Z").queryParam("to", "2018-12-26T18:20:00Z")
+                .queryParam("where", "client_name:" + air + "|" + taxi)
+                .when().get("/v1/metrics/delivery_time/top").then().statusCode(200)
+                .body("top.group.client_name", contains(air)).body("top.value", contains(31.0f));
+    }
+
+    @Test
+    void seriesStreamAsCsvAndNdjsonRows() throws Exception {
+        publish(workedExample(T0));
+        awaitWorkedExample();
+        var request = given().queryParam("step", "5m").queryParam("agg", "sum").queryParam("group_by", "client_name")
+                .queryParam("from", "2018-12-26T18:10:00Z").queryParam("to", "2018-12-26T18:20:00Z")
+                .queryParam("where", "client_name:" + air);
+        String csv = request.accept("text/csv").when().get("/v1/metrics/delivery_time/series")
+                .then().statusCode(200).contentType("text/csv").extract().asString();
+        org.assertj.core.api.Assertions.assertThat(csv).isEqualTo(
+                "ts,client_name,value,count\r\n"
+                + "2018-12-26T18:10:00Z," + air + ",20,1\r\n"
+                + "2018-12-26T18:15:00Z," + air + ",31,1\r\n");
+        String ndjson = request.accept("application/x-ndjson").when().get("/v1/metrics/delivery_time/series")
+                .then().statusCode(200).extract().asString();
+        List<String> lines = ndjson.lines().toList();
+        org.assertj.core.api.Assertions.assertThat(lines).hasSize(2);
+        var first = Json.read(lines.get(0), com.fasterxml.jackson.databind.JsonNode.class);
+        org.assertj.core.api.Assertions.assertThat(first.path("group").path("client_name").asText()).isEqualTo(air);
+        org.assertj.core.api.Assertions.assertThat(first.path("value").asDouble()).isEqualTo(20.0);
+        org.assertj.core.api.Assertions.assertThat(first.path("ts").asText()).isEqualTo("2018-12-26T18:10:00Z");
+    }
+
+    @Test
+    void csvCellsCannotBecomeFormulas() {
+        org.assertj.core.api.Assertions.assertThat(SeriesRowsWriter.cell("=HYPERLINK(\"x\")")).isEqualTo("\"'=HYPERLINK(\"\"x\"\")\"");
+        org.assertj.core.api.Assertions.assertThat(SeriesRowsWriter.cell("a,b")).isEqualTo("\"a,b\"");
+        org.assertj.core.api.Assertions.assertThat(SeriesRowsWriter.cell("-1")).isEqualTo("'-1");
+        org.assertj.core.api.Assertions.assertThat(SeriesRowsWriter.cell("plain")).isEqualTo("plain");
+    }
+
+    @Test
     void listsTheMetrics() {
         given().when().get("/v1/metrics").then().statusCode(200)
                 .body("name", hasItem("delivery_time"))
@@ -160,6 +211,11 @@ class MetricResourceTest {
         badRequest(series, Map.of("from", "2018-01-01", "to", "2019-01-01"), "step");
         badRequest(MOVING, Map.of("step", "1m"), "window");
         badRequest(MOVING, Map.of("window", "-5m"), "window");
+        String top = "/v1/metrics/delivery_time/top";
+        badRequest(top, Map.of("k", "0"), "k");
+        badRequest(top, Map.of("k", "ten"), "k");
+        badRequest(top, Map.of("by", "region"), "by");
+        badRequest(top, Map.of("agg", "p99"), "agg");
     }
 
     @Test

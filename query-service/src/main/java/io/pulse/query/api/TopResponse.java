@@ -1,0 +1,17 @@
+package io.pulse.query.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+
+/** The answer of {@code /top}: groups ranked by their value over the whole range, largest first. */
+public record TopResponse(String metric, String agg, List<String> by, Instant from, Instant to, int k,
+                          List<Ranked> top) {
+
+    /** One group's value; {@code error} as on series points, for approximate aggregations. */
+    public record Ranked(SortedMap<String, String> group, Double value, long count,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Double> error) {
+    }
+}
