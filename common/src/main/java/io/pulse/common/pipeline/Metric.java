@@ -15,9 +15,15 @@ import java.util.Optional;
  * @param granularity     the bucket size; buckets are aligned to the epoch
  * @param allowedLateness how long after a bucket ends late events are still merged into it
  * @param aggregations    what queries may ask for
+ * @param retention       how long (wall-clock) stored buckets are kept by the query service; null for ever
  */
 public record Metric(String name, String from, String valueField, String distinctField, List<String> groupBy,
-                     Duration granularity, Duration allowedLateness, List<Aggregation> aggregations) {
+                     Duration granularity, Duration allowedLateness, List<Aggregation> aggregations,
+                     Duration retention) {
+
+    public Optional<Duration> retentionPeriod() {
+        return Optional.ofNullable(retention);
+    }
 
     public Optional<String> value() {
         return Optional.ofNullable(valueField);

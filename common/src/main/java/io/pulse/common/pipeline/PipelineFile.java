@@ -30,6 +30,7 @@ record PipelineFile(
             @JsonProperty("group-by") List<String> groupBy,
             @JsonProperty(value = "granularity", required = true) String granularity,
             @JsonProperty("allowed-lateness") String allowedLateness,
-            @JsonProperty("aggregations") List<String> aggregations) {
+            @JsonProperty("aggregations") List<String> aggregations,
+            @JsonProperty("retention") String retention) {
     }
 }

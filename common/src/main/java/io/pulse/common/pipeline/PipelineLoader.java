@@ -137,7 +137,9 @@ public final class PipelineLoader {
         Duration lateness = entry.allowedLateness() == null ? Duration.ZERO
                 : duration(entry.allowedLateness(), at + ".allowed-lateness", true);
         List<Aggregation> aggregations = aggregations(entry, at);
-        return new Metric(name, type.name(), entry.value(), entry.distinct(), groupBy, granularity, lateness, aggregations);
+        Duration retention = entry.retention() == null ? null : duration(entry.retention(), at + ".retention");
+        return new Metric(name, type.name(), entry.value(), entry.distinct(), groupBy, granularity, lateness, aggregations,
+                retention);
     }
 
     private List<Aggregation> aggregations(PipelineFile.MetricEntry entry, String at) {

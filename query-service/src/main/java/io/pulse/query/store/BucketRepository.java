@@ -58,6 +58,11 @@ public class BucketRepository implements PanacheRepositoryBase<BucketRow, Bucket
         return list("metric = ?1 and start >= ?2 and start < ?3 order by start", metric, from, to);
     }
 
+    /** Deletes a metric's buckets that start before {@code before}; answers how many. */
+    public long deleteStartingBefore(String metric, Instant before) {
+        return delete("metric = ?1 and start < ?2", metric, before);
+    }
+
     /** The first and last bucket start of a metric, if it has any. */
     public Optional<Instant[]> span(String metric) {
         Tuple t = getEntityManager().createQuery(

@@ -215,7 +215,7 @@ class MetricResourceTest {
         badRequest(top, Map.of("k", "0"), "k");
         badRequest(top, Map.of("k", "ten"), "k");
         badRequest(top, Map.of("by", "region"), "by");
-        badRequest(top, Map.of("agg", "p99"), "agg");
+        badRequest(top, Map.of("agg", "p75"), "agg");
     }
 
     @Test

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 class SeriesCalculatorTest {
 
     private static final Metric METRIC = new Metric("delivery_time", "translation_delivered", "duration",
-            null, List.of("client_name", "target_language"), Duration.ofMinutes(1), Duration.ZERO, Aggregation.VALUE_DEFAULTS);
+            null, List.of("client_name", "target_language"), Duration.ofMinutes(1), Duration.ZERO, Aggregation.VALUE_DEFAULTS,
+            null);
 
     private record Event(String client, String language, Instant ts, double value) {
     }
@@ -59,7 +60,8 @@ class SeriesCalculatorTest {
     @Test
     void distinctCountsAndQuantilesMergeBucketsNotAnswers() {
         Metric metric = new Metric("users", "frame", "duration", "uid", List.of("client_name"), Duration.ofMinutes(1),
-                Duration.ZERO, List.of(Aggregation.COUNT, Aggregation.DISTINCT, Aggregation.fromWireName("p50").orElseThrow()));
+                Duration.ZERO, List.of(Aggregation.COUNT, Aggregation.DISTINCT, Aggregation.fromWireName("p50").orElseThrow()),
+                null);
         Random random = new Random(11);
         Instant base = Instant.parse("2024-03-01T00:00:00Z");
         Map<String, GroupBucket> buckets = new HashMap<>();

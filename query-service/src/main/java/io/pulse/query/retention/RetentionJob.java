@@ -1,0 +1,47 @@
+package io.pulse.query.retention;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.pulse.common.pipeline.Metric;
+import io.pulse.common.pipeline.Pipeline;
+import io.pulse.query.store.BucketRepository;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import java.time.Clock;
+import java.time.Instant;
+import org.jboss.logging.Logger;
+
+/** Drops stored buckets older than their metric's retention, so the store does not grow without bound. */
+@ApplicationScoped
+public class RetentionJob {
+
+    private static final Logger LOG = Logger.getLogger(RetentionJob.class);
+
+    @Inject
+    Pipeline pipeline;
+
+    @Inject
+    BucketRepository buckets;
+
+    @Inject
+    MeterRegistry registry;
+
+    Clock clock = Clock.systemUTC();
+
+    /** Runs every {@code pulse.query.retention-interval} (1 hour by default), and once shortly after start-up. */
+    @Scheduled(every = "${pulse.query.retention-interval:1h}", delay = 1, concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Transactional
+    public void dropExpired() {
+        for (Metric metric : pipeline.metrics().values()) {
+            metric.retentionPeriod().ifPresent(retention -> {
+                Instant before = clock.instant().minus(retention);
+                long dropped = buckets.deleteStartingBefore(metric.name(), before);
+                if (dropped > 0) {
+                    registry.counter("pulse.query.buckets.expired", "metric", metric.name()).increment(dropped);
+                    LOG.infof("dropped %d buckets of %s starting before %s", dropped, metric.name(), before);
+                }
+            });
+        }
+    }
+}
