@@ -2,18 +2,19 @@ package io.pulse.query.consume;
 
 import io.pulse.common.bucket.BucketUpdate;
 import io.pulse.common.json.Json;
+import io.pulse.query.live.LiveUpdates;
 import io.pulse.query.store.BucketRepository;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.transaction.Transactional;
+import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 /**
- * Keeps PostgreSQL in step with the {@code aggregates} topic, a batch per transaction. Offsets are committed after
- * the transaction, so a crash replays a batch, which the idempotent upsert absorbs.
+ * Keeps PostgreSQL in step with the {@code aggregates} topic, a batch per transaction, then tells live subscribers.
+ * Offsets are committed after the transaction, so a crash replays a batch, which the idempotent upsert absorbs.
  */
 @ApplicationScoped
 public class AggregatesConsumer {
@@ -23,22 +24,24 @@ public class AggregatesConsumer {
     @Inject
     BucketRepository buckets;
 
+    @Inject
+    LiveUpdates live;
+
     @Incoming("aggregates")
     @Blocking
-    @Transactional
     public void store(List<String> values) {
+        List<BucketUpdate> updates = new ArrayList<>(values.size());
         for (String value : values) {
             if (value == null) {
                 continue; // a tombstone: the bucket was compacted away upstream, the stored one is kept until retention
             }
-            BucketUpdate update;
             try {
-                update = Json.read(value, BucketUpdate.class);
+                updates.add(Json.read(value, BucketUpdate.class));
             } catch (RuntimeException e) {
                 LOG.errorf("skipping an aggregates record that is not a bucket: %s", value);
-                continue;
             }
-            buckets.upsert(update);
         }
+        buckets.upsertAll(updates);
+        live.published(updates);
     }
 }

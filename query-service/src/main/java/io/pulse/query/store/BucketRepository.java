@@ -5,6 +5,7 @@ import io.pulse.common.json.Json;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.Tuple;
+import jakarta.transaction.Transactional;
 import java.sql.Timestamp;
 import org.hibernate.query.TypedParameterValue;
 import org.hibernate.type.StandardBasicTypes;
@@ -14,6 +15,12 @@ import java.util.Optional;
 
 @ApplicationScoped
 public class BucketRepository implements PanacheRepositoryBase<BucketRow, BucketRow.Key> {
+
+    /** Stores a batch of bucket values in one transaction. */
+    @Transactional
+    public void upsertAll(List<BucketUpdate> updates) {
+        updates.forEach(this::upsert);
+    }
 
     /**
      * Stores a bucket's value unless a newer one is already stored. Replaying {@code aggregates}, or receiving an
