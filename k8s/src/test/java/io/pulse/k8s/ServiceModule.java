@@ -1,0 +1,53 @@
+package io.pulse.k8s;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** What a Pulse service exposes and reads, from its own sources: module name, HTTP port, configuration keys. */
+record ServiceModule(String name, int httpPort, Set<String> environmentVariables, Path dir) {
+
+    static final List<String> NAMES = List.of("ingest-service", "aggregation-service", "query-service");
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z0-9_]+):");
+
+    static ServiceModule read(String name) {
+        Path dir = Overlay.HOME.resolve(name);
+        Properties properties = new Properties();
+        try (Reader in = Files.newBufferedReader(dir.resolve("src/main/resources/application.properties"))) {
+            properties.load(in);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + name + "'s application.properties", e);
+        }
+        Set<String> variables = new HashSet<>();
+        for (String key : properties.stringPropertyNames()) {
+            // MicroProfile Config: an environment variable sets a key once non-alphanumerics become '_' and it is
+            // upper-cased; %profile. prefixes name the same key.
+            variables.add(key.replaceFirst("^%[a-z]+\\.", "").replaceAll("[^A-Za-z0-9]", "_").toUpperCase());
+            Matcher placeholder = PLACEHOLDER.matcher(properties.getProperty(key));
+            while (placeholder.find()) {
+                variables.add(placeholder.group(1));
+            }
+        }
+        int port = Integer.parseInt(properties.getProperty("quarkus.http.port"));
+        return new ServiceModule(name, port, Set.copyOf(variables), dir);
+    }
+
+    String image() {
+        return "pulse/" + name;
+    }
+
+    String pom() {
+        try {
+            return Files.readString(dir.resolve("pom.xml"));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + name + "'s pom.xml", e);
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package io.pulse.query;
+
+import io.pulse.common.bucket.Bucket;
+import io.pulse.common.bucket.BucketUpdate;
+import io.pulse.common.problem.Problem;
+import io.pulse.query.api.MetricInfo;
+import io.pulse.query.api.SeriesResponse;
+import io.pulse.query.series.Series;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/**
+ * What a native image of this service must keep for reflection: the types Jackson reads or writes through
+ * reflection (the pipeline file, bucket updates from Kafka, answers and problems).
+ */
+@RegisterForReflection(
+        targets = {Bucket.class, BucketUpdate.class, MetricInfo.class, SeriesResponse.class, Series.class,
+                Series.Point.class, Problem.class},
+        classNames = {"io.pulse.common.pipeline.PipelineFile", "io.pulse.common.pipeline.PipelineFile$EventTypeEntry",
+                "io.pulse.common.pipeline.PipelineFile$TimestampEntry",
+                "io.pulse.common.pipeline.PipelineFile$MetricEntry"})
+public final class NativeConfiguration {
+
+    private NativeConfiguration() {
+    }
+}
