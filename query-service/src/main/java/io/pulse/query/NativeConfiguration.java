@@ -2,9 +2,13 @@ package io.pulse.query;
 
 import io.pulse.common.bucket.Bucket;
 import io.pulse.common.bucket.BucketUpdate;
+import io.pulse.common.bucket.DistinctSketch;
+import io.pulse.common.bucket.QuantileSketch;
 import io.pulse.common.problem.Problem;
+import io.pulse.query.api.LiveResource;
 import io.pulse.query.api.MetricInfo;
 import io.pulse.query.api.SeriesResponse;
+import io.pulse.query.api.TopResponse;
 import io.pulse.query.series.Series;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
@@ -13,8 +17,9 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * reflection (the pipeline file, bucket updates from Kafka, answers and problems).
  */
 @RegisterForReflection(
-        targets = {Bucket.class, BucketUpdate.class, MetricInfo.class, SeriesResponse.class, Series.class,
-                Series.Point.class, Problem.class},
+        targets = {Bucket.class, BucketUpdate.class, DistinctSketch.class, QuantileSketch.class, MetricInfo.class,
+                SeriesResponse.class, Series.class, Series.Point.class, TopResponse.class, TopResponse.Ranked.class,
+                LiveResource.LiveBucket.class, Problem.class},
         classNames = {"io.pulse.common.pipeline.PipelineFile", "io.pulse.common.pipeline.PipelineFile$EventTypeEntry",
                 "io.pulse.common.pipeline.PipelineFile$TimestampEntry",
                 "io.pulse.common.pipeline.PipelineFile$MetricEntry"})
