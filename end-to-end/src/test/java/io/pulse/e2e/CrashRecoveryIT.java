@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.pulse.stack.LocalStack;
-import io.pulse.stack.Ports;
-import io.pulse.stack.StackConfig;
 import io.pulse.stack.client.PulseClient;
 import io.pulse.stack.services.Service;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,7 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
 class CrashRecoveryIT {
 
     private static final int EVENTS = 100_000;
-    private static final Path HOME = Path.of(System.getProperty("pulse.home", "..")).toAbsolutePath().normalize();
 
     @TempDir
     static Path data;
@@ -34,15 +30,10 @@ class CrashRecoveryIT {
 
     @BeforeAll
     static void start() {
-        int kafka = Ports.free();
-        while (!Ports.isFree(kafka + 1)) {
-            kafka = Ports.free();
-        }
         // Read in place: its schema path is relative to it.
-        String pipeline = HOME.resolve("end-to-end/src/test/resources/crash-pipeline.yaml").toString();
-        stack = LocalStack.start(new StackConfig(HOME, data, pipeline, 2, kafka, Ports.free(), Ports.free(),
-                Ports.free(), Ports.free(), Set.of()), System.out);
-        client = new PulseClient(stack.url(Service.INGEST), stack.url(Service.QUERY));
+        String pipeline = TestStacks.HOME.resolve("end-to-end/src/test/resources/crash-pipeline.yaml").toString();
+        stack = TestStacks.start(data, pipeline, 2);
+        client = TestStacks.client(stack);
     }
 
     @AfterAll

@@ -8,8 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.pulse.common.pipeline.PipelineLoader;
 import io.pulse.stack.LocalStack;
-import io.pulse.stack.Ports;
-import io.pulse.stack.StackConfig;
 import io.pulse.stack.client.PulseClient;
 import io.pulse.stack.services.Service;
 import java.io.IOException;
@@ -38,8 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ManifestsMatchRunningServicesIT {
 
-    private static final Path HOME = Path.of(System.getProperty("pulse.home", "..")).toAbsolutePath().normalize();
-    private static final Path K8S = HOME.resolve("k8s");
+    private static final Path K8S = TestStacks.HOME.resolve("k8s");
     /** Series that Prometheus itself (up) and kube-state-metrics export, not a Pulse service. */
     private static final Set<String> OUTSIDE_PULSE = Set.of("up", "kube_pod_status_ready");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -52,13 +49,7 @@ class ManifestsMatchRunningServicesIT {
 
     @BeforeAll
     static void start() {
-        int kafka = Ports.free();
-        while (!Ports.isFree(kafka + 1)) {
-            kafka = Ports.free();
-        }
-        StackConfig config = new StackConfig(HOME, data, PipelineLoader.BUNDLED, 2, kafka, Ports.free(), Ports.free(),
-                Ports.free(), Ports.free(), Set.of());
-        stack = LocalStack.start(config, System.out);
+        stack = TestStacks.start(data, PipelineLoader.BUNDLED, 2);
     }
 
     @AfterAll
@@ -87,8 +78,8 @@ class ManifestsMatchRunningServicesIT {
         assertThat(referenced).hasSizeGreaterThan(10);
 
         // Traffic that creates every series: accepted and rejected events, queries, aggregation of the events.
-        PulseClient client = new PulseClient(stack.url(Service.INGEST), stack.url(Service.QUERY));
-        client.sendNdjson("translation_delivered", HOME.resolve("samples/translations.ndjson"));
+        PulseClient client = TestStacks.client(stack);
+        client.sendNdjson("translation_delivered", TestStacks.HOME.resolve("samples/translations.ndjson"));
         client.sendJson("translation_delivered", "[{\"timestamp\": \"2018-12-26 18:30:00\", \"client_name\": \"a\","
                 + " \"translation_id\": \"bad\", \"duration\": \"slow\"}]");
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(

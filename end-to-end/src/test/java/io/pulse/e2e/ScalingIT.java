@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.pulse.common.pipeline.PipelineLoader;
 import io.pulse.stack.LocalStack;
 import io.pulse.stack.Ports;
-import io.pulse.stack.StackConfig;
 import io.pulse.stack.client.PulseClient;
 import io.pulse.stack.services.Service;
 import io.pulse.stack.services.ServiceProcess;
@@ -17,7 +16,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -29,7 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ScalingIT {
 
     private static final int EVENTS = 20_000;
-    private static final Path HOME = Path.of(System.getProperty("pulse.home", "..")).toAbsolutePath().normalize();
     private static final Pattern AGGREGATED = Pattern.compile(
             "pulse_aggregation_events_total\\{[^}]*outcome=\"aggregated\"[^}]*} ([0-9.E]+)");
 
@@ -42,14 +39,9 @@ class ScalingIT {
 
     @BeforeAll
     static void start() {
-        int kafka = Ports.free();
-        while (!Ports.isFree(kafka + 1)) {
-            kafka = Ports.free();
-        }
-        stack = LocalStack.start(new StackConfig(HOME, data, PipelineLoader.BUNDLED, 4, kafka, Ports.free(), Ports.free(),
-                Ports.free(), Ports.free(), Set.of()), System.out);
+        stack = TestStacks.start(data, PipelineLoader.BUNDLED, 4);
         second = stack.startInstance(Service.AGGREGATION, Ports.free(), "aggregation-2", System.out);
-        client = new PulseClient(stack.url(Service.INGEST), stack.url(Service.QUERY));
+        client = TestStacks.client(stack);
     }
 
     @AfterAll

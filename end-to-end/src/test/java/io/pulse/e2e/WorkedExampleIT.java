@@ -6,16 +6,12 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pulse.common.pipeline.PipelineLoader;
 import io.pulse.stack.LocalStack;
-import io.pulse.stack.Ports;
-import io.pulse.stack.StackConfig;
 import io.pulse.stack.client.PulseClient;
-import io.pulse.stack.services.Service;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,18 +29,12 @@ class WorkedExampleIT {
 
     private static LocalStack stack;
     private static PulseClient client;
-    private static final Path HOME = Path.of(System.getProperty("pulse.home", "..")).toAbsolutePath().normalize();
+    private static final Path HOME = TestStacks.HOME;
 
     @BeforeAll
     static void start() {
-        int kafka = Ports.free();
-        while (!Ports.isFree(kafka + 1)) {
-            kafka = Ports.free();
-        }
-        StackConfig config = new StackConfig(HOME, data, PipelineLoader.BUNDLED, 2, kafka, Ports.free(), Ports.free(),
-                Ports.free(), Ports.free(), Set.of());
-        stack = LocalStack.start(config, System.out);
-        client = new PulseClient(stack.url(Service.INGEST), stack.url(Service.QUERY));
+        stack = TestStacks.start(data, PipelineLoader.BUNDLED, 2);
+        client = TestStacks.client(stack);
     }
 
     @AfterAll
