@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /**
  * {@code GET /v1/metrics/{metric}/live}: server-sent events as the metric's buckets change, so dashboards need not
@@ -47,6 +48,8 @@ public class LiveResource {
     @GET
     @Path("/{metric}/live")
     @Produces(MediaType.SERVER_SENT_EVENTS)
+    @Operation(summary = "Live bucket changes", description = "Server-sent events: 'bucket' per changed bucket of a "
+            + "group matching where, 'heartbeat' every 15 s.")
     public Multi<OutboundSseEvent> live(@PathParam("metric") String metricName, @QueryParam("where") List<String> where,
                                         @QueryParam("group_by") String groupBy, @Context Sse sse) {
         Metric metric = pipeline.metric(metricName).orElseThrow(() -> Problem.of(404, "unknown-metric",

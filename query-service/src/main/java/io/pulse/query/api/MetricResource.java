@@ -33,6 +33,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
 /** The query API: the metrics, their time series, moving windows and top groups. */
 @Path("/v1/metrics")
@@ -55,6 +57,7 @@ public class MetricResource {
     long maxPoints;
 
     @GET
+    @Operation(summary = "The metrics of the pipeline", description = "Their aggregations, granularity and group fields.")
     public List<MetricInfo> metrics() {
         return pipeline.metrics().values().stream().map(MetricInfo::of).toList();
     }
@@ -62,20 +65,32 @@ public class MetricResource {
     @GET
     @Path("/{metric}/series")
     @Produces({MediaType.APPLICATION_JSON, CSV, NDJSON})
-    public SeriesResponse series(@PathParam("metric") String metric, @QueryParam("from") String from,
-                                 @QueryParam("to") String to, @QueryParam("step") String step,
-                                 @QueryParam("agg") String agg, @QueryParam("group_by") String groupBy,
-                                 @QueryParam("where") List<String> where) {
+    @Operation(summary = "A time series", description = "One series per group of the group_by fields; the point at T "
+            + "covers [T, T + step). Also as text/csv and application/x-ndjson rows.")
+    public SeriesResponse series(
+            @Parameter(example = "delivery_time") @PathParam("metric") String metric,
+            @Parameter(description = "first point, inclusive (ISO-8601; zone-less is UTC)", example = "2018-12-26T18:00:00Z") @QueryParam("from") String from,
+            @Parameter(description = "end, exclusive", example = "2018-12-26T19:00:00Z") @QueryParam("to") String to,
+            @Parameter(description = "a multiple of the granularity", example = "5m") @QueryParam("step") String step,
+            @Parameter(description = "count, sum, avg, min, max, distinct or pNN", example = "avg") @QueryParam("agg") String agg,
+            @Parameter(description = "group fields kept apart, comma-separated", example = "client_name") @QueryParam("group_by") String groupBy,
+            @Parameter(description = "field:value or field:a|b, repeatable", example = "client_name:airliberty") @QueryParam("where") List<String> where) {
         return answer(metric, from, to, step, null, agg, groupBy, where);
     }
 
     @GET
     @Path("/{metric}/moving")
     @Produces({MediaType.APPLICATION_JSON, CSV, NDJSON})
-    public SeriesResponse moving(@PathParam("metric") String metric, @QueryParam("window") String window,
-                                 @QueryParam("step") String step, @QueryParam("from") String from,
-                                 @QueryParam("to") String to, @QueryParam("agg") String agg,
-                                 @QueryParam("group_by") String groupBy, @QueryParam("where") List<String> where) {
+    @Operation(summary = "A moving window", description = "The point at T covers [T - window, T).")
+    public SeriesResponse moving(
+            @Parameter(example = "delivery_time") @PathParam("metric") String metric,
+            @Parameter(description = "how far back each point looks; required", example = "10m") @QueryParam("window") String window,
+            @Parameter(description = "a multiple of the granularity", example = "1m") @QueryParam("step") String step,
+            @Parameter(example = "2018-12-26T18:11:00Z") @QueryParam("from") String from,
+            @Parameter(example = "2018-12-26T18:25:00Z") @QueryParam("to") String to,
+            @Parameter(example = "avg") @QueryParam("agg") String agg,
+            @Parameter(example = "client_name") @QueryParam("group_by") String groupBy,
+            @Parameter(example = "client_name:airliberty|taxi-eats") @QueryParam("where") List<String> where) {
         if (window == null || window.isBlank()) {
             throw QueryParameters.invalid("window", "is required", List.of("a duration such as 10m, 1h, 1d or PT10M"));
         }
@@ -85,9 +100,15 @@ public class MetricResource {
     /** The {@code k} groups with the largest value of {@code agg} over {@code [from, to)}. */
     @GET
     @Path("/{metric}/top")
-    public TopResponse top(@PathParam("metric") String metricName, @QueryParam("from") String fromText,
-                           @QueryParam("to") String toText, @QueryParam("by") String by, @QueryParam("agg") String aggText,
-                           @QueryParam("k") String kText, @QueryParam("where") List<String> where) {
+    @Operation(summary = "The top groups", description = "The k groups with the largest value over [from, to).")
+    public TopResponse top(
+            @Parameter(example = "delivery_time") @PathParam("metric") String metricName,
+            @Parameter(example = "2018-12-20") @QueryParam("from") String fromText,
+            @Parameter(example = "2018-12-27") @QueryParam("to") String toText,
+            @Parameter(description = "group fields to rank; all by default", example = "client_name") @QueryParam("by") String by,
+            @Parameter(example = "count") @QueryParam("agg") String aggText,
+            @Parameter(description = "1 to 1000", example = "10") @QueryParam("k") String kText,
+            @Parameter(example = "client_name:airliberty|taxi-eats") @QueryParam("where") List<String> where) {
         Metric metric = metric(metricName);
         if (metric.groupBy().isEmpty()) {
             throw QueryParameters.invalid("by", "metric " + metric.name() + " has no group fields to rank", List.of());

@@ -181,6 +181,15 @@ class MetricResourceTest {
     }
 
     @Test
+    void openApiDocumentsEveryQueryWithExamples() {
+        given().queryParam("format", "json").when().get("/q/openapi").then().statusCode(200)
+                .body("paths.'/v1/metrics/{metric}/moving'.get.parameters.find { it.name == 'window' }.example", equalTo("10m"))
+                .body("paths.'/v1/metrics/{metric}/series'.get.summary", equalTo("A time series"))
+                .body("paths.'/v1/metrics/{metric}/top'.get.parameters.find { it.name == 'k' }.example", equalTo("10"))
+                .body("paths", hasKey("/v1/metrics/{metric}/live"));
+    }
+
+    @Test
     void listsTheMetrics() {
         given().when().get("/v1/metrics").then().statusCode(200)
                 .body("name", hasItem("delivery_time"))
