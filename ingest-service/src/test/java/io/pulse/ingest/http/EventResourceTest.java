@@ -13,11 +13,14 @@ import io.pulse.stack.testing.KafkaResource;
 import io.pulse.stack.testing.TopicReader;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.config.EncoderConfig;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -27,6 +30,13 @@ class EventResourceTest {
     private static final String TOPIC = Topics.events("translation_delivered");
 
     /** A unique client per test, so each test finds its own records among everything on the shared topics. */
+    @BeforeAll
+    static void sendCharsetsAsGiven() {
+        // rest-assured otherwise declares ISO-8859-1 on types it does not know, such as application/x-ndjson
+        RestAssured.config = RestAssured.config().encoderConfig(
+                EncoderConfig.encoderConfig().appendDefaultContentCharsetToContentTypeIfUndefined(false));
+    }
+
     private final String client = "client-" + UUID.randomUUID();
 
     private String event(String id, String timestamp, String duration) {

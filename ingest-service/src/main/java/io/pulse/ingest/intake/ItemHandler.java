@@ -1,11 +1,11 @@
-package io.pulse.ingest.http;
+package io.pulse.ingest.intake;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pulse.common.event.FieldError;
 import java.util.List;
 
 /** Receives the items of a request body one at a time, as the body is read. */
-interface ItemHandler {
+public interface ItemHandler {
 
     /** A well-formed item; {@code raw} is its text as sent. */
     void item(long index, String raw, JsonNode item);
