@@ -58,6 +58,7 @@ public class EventResource {
                            @HeaderParam("Content-Length") Long contentLength, InputStream body)
             throws IOException, InterruptedException {
         EventType type = pipeline.eventType(typeName).orElseThrow(() -> unknownType(pipeline, typeName).exception());
+        requireContentType(contentType, MediaType.APPLICATION_JSON + " or " + BodyReader.NDJSON);
         requireUtf8(contentType);
         if (contentLength != null && contentLength > config.maxBodyBytes()) {
             throw tooLarge();
@@ -97,9 +98,17 @@ public class EventResource {
                 + "' in the pipeline").with("known", pipeline.eventTypes().keySet());
     }
 
+    /** Without a Content-Type the body could be read as anything; the client is told what to declare. */
+    public static void requireContentType(MediaType contentType, String accepted) {
+        if (contentType == null) {
+            throw Problem.of(415, "unsupported-media-type", "Unsupported Media Type",
+                    "the request has no Content-Type; send it as " + accepted).exception();
+        }
+    }
+
     /** JSON and NDJSON are UTF-8 (RFC 8259); a body declared in another charset would be misread, so it is refused. */
     public static void requireUtf8(MediaType contentType) {
-        String charset = contentType == null ? null : contentType.getParameters().get("charset");
+        String charset = contentType.getParameters().get("charset");
         if (charset != null && !charset.equalsIgnoreCase("utf-8") && !charset.equalsIgnoreCase("utf8")) {
             throw Problem.of(415, "unsupported-charset", "Unsupported charset", "the body is declared as charset="
                     + charset + "; send it as UTF-8").with("charset", charset).exception();

@@ -109,27 +109,31 @@ public final class BodyReader {
     public static void readJson(InputStream body, ItemHandler handler) throws IOException {
         List<JsonNode> items = new ArrayList<>();
         try (JsonParser parser = Json.MAPPER.createParser(body)) {
-            JsonToken first = parser.nextToken();
-            if (first == null) {
-                throw Problem.of(400, "empty-body", "Empty body",
-                        "send one JSON object, a JSON array of objects, or NDJSON").exception();
-            }
-            if (first == JsonToken.START_ARRAY) {
-                while (parser.nextToken() != JsonToken.END_ARRAY) {
+            try {
+                JsonToken first = parser.nextToken();
+                if (first == null) {
+                    throw Problem.of(400, "empty-body", "Empty body",
+                            "send one JSON object, a JSON array of objects, or NDJSON").exception();
+                }
+                if (first == JsonToken.START_ARRAY) {
+                    while (parser.nextToken() != JsonToken.END_ARRAY) {
+                        items.add(parser.readValueAsTree());
+                    }
+                } else {
                     items.add(parser.readValueAsTree());
                 }
-            } else {
-                items.add(parser.readValueAsTree());
+                if (parser.nextToken() != null) {
+                    throw malformed(parser.currentLocation(),
+                            "more than one JSON value; send an array, or NDJSON as " + NDJSON);
+                }
+            } catch (JsonProcessingException e) {
+                // Limits (nesting depth, number length) are reported without a location: the parser knows it.
+                throw malformed(e.getLocation() != null ? e.getLocation() : parser.currentLocation(),
+                        e.getOriginalMessage());
+            } catch (CharConversionException e) {
+                throw Problem.of(400, "invalid-encoding", "Body is not UTF-8",
+                        "the body holds bytes that are not valid UTF-8: " + e.getMessage()).exception();
             }
-            if (parser.nextToken() != null) {
-                JsonLocation at = parser.currentLocation();
-                throw malformed(at, "more than one JSON value; send an array, or NDJSON as " + NDJSON);
-            }
-        } catch (JsonProcessingException e) {
-            throw malformed(e.getLocation(), e.getOriginalMessage());
-        } catch (CharConversionException e) {
-            throw Problem.of(400, "invalid-encoding", "Body is not UTF-8",
-                    "the body holds bytes that are not valid UTF-8: " + e.getMessage()).exception();
         }
         for (int i = 0; i < items.size(); i++) {
             handler.item(i, items.get(i).toString(), items.get(i));

@@ -56,6 +56,7 @@ public class UploadResource {
                            @HeaderParam("Content-Length") Long contentLength, InputStream body) throws IOException {
         EventType type = pipeline.eventType(typeName)
                 .orElseThrow(() -> EventResource.unknownType(pipeline, typeName).exception());
+        EventResource.requireContentType(contentType, "text/csv or " + BodyReader.NDJSON);
         if (contentLength != null && contentLength > config.maxBytes()) {
             throw Uploads.tooLarge(config.maxBytes()).exception();
         }

@@ -120,6 +120,10 @@ public class Uploads {
             Files.deleteIfExists(spool);
             throw e;
         }
+        if (Files.size(spool) == 0) {
+            Files.delete(spool);
+            throw Problem.of(400, "empty-body", "Empty body", "the uploaded file is empty").exception();
+        }
         Upload upload = new Upload(id, type.name(), format, Files.size(spool), Instant.now());
         inFlight.put(id, upload);
         save(upload.status());

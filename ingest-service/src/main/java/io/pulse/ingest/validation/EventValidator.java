@@ -60,6 +60,7 @@ public class EventValidator {
     /** The canonical event, or every reason the item is refused. */
     public Outcome validate(EventType type, JsonNode item) {
         List<FieldError> errors = new ArrayList<>();
+        nonFinite(item, "", errors);
         for (ValidationMessage m : schemas.get(type.name()).validate(item)) {
             errors.add(new FieldError(pointer(m), m.getError()));
         }
@@ -94,6 +95,27 @@ public class EventValidator {
         String id = type.id().map(item::path).filter(JsonNode::isValueNode).map(JsonNode::asText)
                 .orElseGet(() -> UUID.randomUUID().toString());
         return Outcome.accepted(new CanonicalEvent(id, type.name(), ts.toEpochMilli(), (ObjectNode) item));
+    }
+
+    /**
+     * A number too large for a double (such as {@code 1e999}) is read as infinity, which JSON cannot carry on to
+     * Kafka and no metric can use: it is refused where it stands.
+     */
+    private static void nonFinite(JsonNode node, String pointer, List<FieldError> errors) {
+        if (node.isFloatingPointNumber() && !node.isBigDecimal() && !Double.isFinite(node.doubleValue())) {
+            errors.add(new FieldError(pointer, "number out of range: larger than a 64-bit floating-point number"));
+        } else if (node.isObject()) {
+            node.properties().forEach(e -> nonFinite(e.getValue(), pointer + "/" + escape(e.getKey()), errors));
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                nonFinite(node.get(i), pointer + "/" + i, errors);
+            }
+        }
+    }
+
+    /** RFC 6901: '~' and '/' in a property name are written '~0' and '~1' in a pointer. */
+    private static String escape(String name) {
+        return name.replace("~", "~0").replace("/", "~1");
     }
 
     /** A JSON Pointer to the offending field: for a missing or an unexpected property, the property itself. */
