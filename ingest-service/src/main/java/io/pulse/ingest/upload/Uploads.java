@@ -20,6 +20,7 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -39,6 +40,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
@@ -76,6 +78,7 @@ public class Uploads {
         thread.setDaemon(true);
         return thread;
     });
+    private final AtomicLong bytesRead = new AtomicLong();
     private Path directory;
 
     /** Reports the uploads an earlier process left unfinished as failed, and drops their spooled files. */
@@ -83,6 +86,8 @@ public class Uploads {
         directory = Path.of(config.directory());
         Files.createDirectories(directory);
         registry.gaugeMapSize("pulse.ingest.uploads.in.flight", List.of(), inFlight);
+        // Progress of the upload being read, in bytes of its file: together with its size, how far it has come.
+        registry.gauge("pulse.ingest.uploads.bytes.read", List.of(), this, Uploads::bytesRead);
         try (Stream<Path> files = Files.list(directory)) {
             for (Path file : files.toList()) {
                 String name = file.getFileName().toString();
@@ -160,7 +165,8 @@ public class Uploads {
         ItemCollector collector = new ItemCollector(type, validator, router, registry, upload.receivedAt(),
                 "POST /v1/uploads/" + upload.id() + " line", config.maxReportedErrors());
         upload.reading(collector);
-        try (InputStream in = Files.newInputStream(spool)) {
+        bytesRead.set(0);
+        try (InputStream in = counting(Files.newInputStream(spool))) {
             ItemHandler saving = savingProgress(upload, collector);
             if (upload.format().equals(UploadResource.CSV_FORMAT)) {
                 Reader text = new InputStreamReader(in, charset.newDecoder()
@@ -190,14 +196,43 @@ public class Uploads {
             DistributionSummary.builder("pulse.ingest.batch.size").description("Items per request or upload")
                     .tag("type", type.name()).tag("endpoint", "uploads").register(registry)
                     .record(collector.accepted() + collector.rejected());
-            save(upload.status());
+            UploadStatus last = upload.status();
+            save(last);
             inFlight.remove(upload.id());
+            registry.counter("pulse.ingest.uploads", "type", type.name(), "state", last.state().name().toLowerCase())
+                    .increment();
             try {
                 Files.deleteIfExists(spool);
             } catch (IOException e) {
                 LOG.log(Level.WARNING, "cannot delete " + spool, e);
             }
         }
+    }
+
+    private double bytesRead() {
+        return bytesRead.get();
+    }
+
+    private InputStream counting(InputStream in) {
+        return new FilterInputStream(in) {
+            @Override
+            public int read() throws IOException {
+                int b = super.read();
+                if (b >= 0) {
+                    bytesRead.incrementAndGet();
+                }
+                return b;
+            }
+
+            @Override
+            public int read(byte[] buffer, int offset, int length) throws IOException {
+                int n = super.read(buffer, offset, length);
+                if (n > 0) {
+                    bytesRead.addAndGet(n);
+                }
+                return n;
+            }
+        };
     }
 
     /** Waits for what was sent before a failure, so the counts reported with it are acknowledged ones. */

@@ -13,14 +13,11 @@ import io.pulse.stack.testing.KafkaResource;
 import io.pulse.stack.testing.TopicReader;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
-import io.restassured.config.EncoderConfig;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -30,13 +27,6 @@ class EventResourceTest {
     private static final String TOPIC = Topics.events("translation_delivered");
 
     /** A unique client per test, so each test finds its own records among everything on the shared topics. */
-    @BeforeAll
-    static void sendCharsetsAsGiven() {
-        // rest-assured otherwise declares ISO-8859-1 on types it does not know, such as application/x-ndjson
-        RestAssured.config = RestAssured.config().encoderConfig(
-                EncoderConfig.encoderConfig().appendDefaultContentCharsetToContentTypeIfUndefined(false));
-    }
-
     private final String client = "client-" + UUID.randomUUID();
 
     private String event(String id, String timestamp, String duration) {
@@ -77,7 +67,7 @@ class EventResourceTest {
                 "{\"client_name\": \"" + client + "\", oops",
                 "",
                 event("n-3", "2018-12-26 18:13:08", "31"));
-        given().contentType("application/x-ndjson").body(body.getBytes(StandardCharsets.UTF_8))
+        given().contentType("application/x-ndjson; charset=UTF-8").body(body.getBytes(StandardCharsets.UTF_8))
                 .when().post("/v1/events/translation_delivered")
                 .then().statusCode(202)
                 .body("accepted", equalTo(2)).body("rejected", equalTo(2))
@@ -142,7 +132,7 @@ class EventResourceTest {
 
     @Test
     void emptyBodyIsA400Problem() {
-        given().contentType("application/x-ndjson").body("\n\n".getBytes(StandardCharsets.UTF_8))
+        given().contentType("application/x-ndjson; charset=UTF-8").body("\n\n".getBytes(StandardCharsets.UTF_8))
                 .when().post("/v1/events/translation_delivered")
                 .then().statusCode(400).contentType("application/problem+json")
                 .body("type", equalTo("https://pulse.dev/problems/empty-body"));
@@ -152,7 +142,7 @@ class EventResourceTest {
     void oversizedBodyIsA413Problem() {
         String line = event("big", "2018-12-26 18:11:08", "20") + "\n";
         String body = line.repeat((int) (70L * 1024 * 1024 / line.length()));
-        given().contentType("application/x-ndjson").body(body.getBytes(StandardCharsets.UTF_8))
+        given().contentType("application/x-ndjson; charset=UTF-8").body(body.getBytes(StandardCharsets.UTF_8))
                 .when().post("/v1/events/translation_delivered")
                 .then().statusCode(413).contentType("application/problem+json")
                 .body("limit_bytes", equalTo(67108864));

@@ -12,15 +12,12 @@ import io.pulse.stack.testing.KafkaResource;
 import io.pulse.stack.testing.TopicReader;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
-import io.restassured.config.EncoderConfig;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -30,13 +27,6 @@ class UploadResourceTest {
     private static final String TOPIC = Topics.events("translation_delivered");
     private static final String HEADER = "timestamp,translation_id,source_language,target_language,client_name,"
             + "event_name,nr_words,duration\n";
-
-    @BeforeAll
-    static void sendCharsetsAsGiven() {
-        // rest-assured otherwise declares ISO-8859-1 on types it does not know, such as application/x-ndjson
-        RestAssured.config = RestAssured.config().encoderConfig(
-                EncoderConfig.encoderConfig().appendDefaultContentCharsetToContentTypeIfUndefined(false));
-    }
 
     private final String client = "client-" + UUID.randomUUID();
 
@@ -103,7 +93,7 @@ class UploadResourceTest {
         String line = "{\"timestamp\": \"2018-12-26 18:11:08\", \"translation_id\": \"%s\", \"client_name\": \""
                 + client + "\", \"duration\": 20}\n";
         String body = line.formatted("u-1") + "{not json\n\n" + line.formatted("u-2");
-        String id = upload("application/x-ndjson", body);
+        String id = upload("application/x-ndjson; charset=UTF-8", body);
 
         List<JsonNode> pushed = events(id);
         JsonNode last = pushed.get(pushed.size() - 1);
