@@ -29,6 +29,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Supplier;
 
 /** {@code POST /v1/events/{type}}: validates every item, routes the good ones and keeps the bad ones. */
 @Path("/v1/events")
@@ -125,7 +126,7 @@ public class EventResource {
     private static ItemHandler zeroBased(ItemHandler handler) {
         return new ItemHandler() {
             @Override
-            public void item(long line, String raw, JsonNode item) {
+            public void item(long line, Supplier<String> raw, JsonNode item) {
                 handler.item(line - 1, raw, item);
             }
 

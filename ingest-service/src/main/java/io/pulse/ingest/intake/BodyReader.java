@@ -9,8 +9,6 @@ import io.pulse.common.event.FieldError;
 import io.pulse.common.json.Json;
 import io.pulse.common.problem.Problem;
 import io.pulse.common.problem.ProblemException;
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -20,6 +18,7 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -39,64 +38,110 @@ public final class BodyReader {
 
     /** Items are numbered by line, from 1; blank lines are skipped. */
     public static void readNdjson(InputStream body, ItemHandler handler) throws IOException {
-        InputStream in = new BufferedInputStream(body, 64 * 1024);
-        ByteArrayOutputStream line = new ByteArrayOutputStream(1024);
+        byte[] buffer = new byte[64 * 1024];
+        LineBuffer line = new LineBuffer();
         long number = 0;
-        boolean tooLong = false;
-        int b;
-        do {
-            b = in.read();
-            if (b != '\n' && b != -1) {
-                if (line.size() < MAX_LINE_BYTES) {
-                    line.write(b);
-                } else {
-                    tooLong = true;
+        int n;
+        while ((n = body.read(buffer)) != -1) {
+            int from = 0;
+            for (int i = 0; i < n; i++) {
+                if (buffer[i] == '\n') {
+                    line.append(buffer, from, i - from);
+                    handleLine(++number, line, handler);
+                    line.reset();
+                    from = i + 1;
                 }
-                continue;
             }
-            if (b == -1 && line.size() == 0 && !tooLong) {
-                break;
-            }
-            number++;
-            handleLine(number, line.toByteArray(), tooLong, handler);
-            line.reset();
-            tooLong = false;
-        } while (b != -1);
+            line.append(buffer, from, n - from);
+        }
+        if (line.length() > 0 || line.tooLong) {
+            handleLine(++number, line, handler);
+        }
     }
 
-    private static void handleLine(long number, byte[] bytes, boolean tooLong, ItemHandler handler) {
-        String text;
-        try {
-            text = strictUtf8().decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            handler.malformed(number, new String(bytes, StandardCharsets.UTF_8), List.of(new FieldError("",
-                    "line " + number + " holds bytes that are not valid UTF-8; NDJSON is UTF-8")));
+    /** One line's bytes, kept up to {@link #MAX_LINE_BYTES}. */
+    private static final class LineBuffer {
+        private byte[] bytes = new byte[1024];
+        private int length;
+        private boolean tooLong;
+
+        void append(byte[] source, int offset, int count) {
+            int kept = Math.min(count, MAX_LINE_BYTES - length);
+            tooLong |= kept < count;
+            if (length + kept > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(length + kept, Math.min(2 * bytes.length, MAX_LINE_BYTES)));
+            }
+            System.arraycopy(source, offset, bytes, length, kept);
+            length += kept;
+        }
+
+        int length() {
+            return length;
+        }
+
+        void reset() {
+            length = 0;
+            tooLong = false;
+        }
+
+        /** The line as text, bad bytes replaced: only for echoing back a rejected line. */
+        String text() {
+            return new String(bytes, 0, length, StandardCharsets.UTF_8);
+        }
+
+        boolean isUtf8() {
+            int i = 0;
+            while (i < length && bytes[i] >= 0) {
+                i++;
+            }
+            if (i == length) {
+                return true;
+            }
+            try {
+                strictUtf8().decode(ByteBuffer.wrap(bytes, 0, length));
+                return true;
+            } catch (CharacterCodingException e) {
+                return false;
+            }
+        }
+    }
+
+    private static void handleLine(long number, LineBuffer line, ItemHandler handler) {
+        int end = line.length;
+        // CRLF line ends, and lines of blanks only, are taken as NDJSON writers mean them
+        while (end > 0 && (line.bytes[end - 1] == '\r' || line.bytes[end - 1] == ' ' || line.bytes[end - 1] == '\t')) {
+            end--;
+        }
+        int start = 0;
+        while (start < end && (line.bytes[start] == ' ' || line.bytes[start] == '\t')) {
+            start++;
+        }
+        if (start == end && !line.tooLong) {
             return;
         }
-        if (tooLong) {
-            handler.malformed(number, text, List.of(new FieldError("", "line " + number + " is longer than "
+        if (line.tooLong) {
+            handler.malformed(number, line.text(), List.of(new FieldError("", "line " + number + " is longer than "
                     + MAX_LINE_BYTES + " bytes; only its beginning is kept")));
             return;
         }
-        if (text.endsWith("\r")) {
-            text = text.substring(0, text.length() - 1);
-        }
-        if (text.isBlank()) {
+        if (!line.isUtf8()) {
+            handler.malformed(number, line.text(), List.of(new FieldError("",
+                    "line " + number + " holds bytes that are not valid UTF-8; NDJSON is UTF-8")));
             return;
         }
-        try (JsonParser parser = Json.MAPPER.createParser(text)) {
+        try (JsonParser parser = Json.MAPPER.createParser(line.bytes, start, end - start)) {
             JsonNode item = parser.readValueAsTree();
             if (parser.nextToken() != null) {
-                handler.malformed(number, text, List.of(new FieldError("", "line " + number
+                handler.malformed(number, line.text(), List.of(new FieldError("", "line " + number
                         + " holds more than one JSON value; NDJSON takes one per line")));
             } else {
-                handler.item(number, text, item);
+                handler.item(number, line::text, item);
             }
         } catch (JsonProcessingException e) {
-            handler.malformed(number, text, List.of(new FieldError("", "malformed JSON at line " + number
+            handler.malformed(number, line.text(), List.of(new FieldError("", "malformed JSON at line " + number
                     + ", column " + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage())));
         } catch (IOException e) {
-            throw new IllegalStateException("reading a string cannot fail", e);
+            throw new IllegalStateException("reading bytes in memory cannot fail", e);
         }
     }
 
@@ -136,7 +181,8 @@ public final class BodyReader {
             }
         }
         for (int i = 0; i < items.size(); i++) {
-            handler.item(i, items.get(i).toString(), items.get(i));
+            JsonNode item = items.get(i);
+            handler.item(i, item::toString, item);
         }
     }
 

@@ -89,7 +89,7 @@ public final class CsvReader {
                 item.set(header.get(i), convert(cell, types(properties.path(header.get(i)).path("type"))));
             }
         }
-        handler.item(line, raw, item);
+        handler.item(line, () -> raw, item);
     }
 
     private static Set<String> types(JsonNode type) {

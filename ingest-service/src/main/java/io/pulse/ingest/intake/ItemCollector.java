@@ -11,6 +11,7 @@ import io.pulse.ingest.validation.EventValidator;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -46,13 +47,13 @@ public final class ItemCollector implements ItemHandler {
     }
 
     @Override
-    public void item(long index, String raw, JsonNode item) {
+    public void item(long index, Supplier<String> raw, JsonNode item) {
         EventValidator.Outcome outcome = validator.validate(type, item);
         if (outcome.isAccepted()) {
             delivery.event(outcome.event());
             accepted.incrementAndGet();
         } else {
-            malformed(index, raw, outcome.errors());
+            malformed(index, raw.get(), outcome.errors());
         }
     }
 

@@ -34,6 +34,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -253,7 +254,7 @@ public class Uploads {
             private long next = System.nanoTime() + interval;
 
             @Override
-            public void item(long line, String raw, JsonNode item) {
+            public void item(long line, Supplier<String> raw, JsonNode item) {
                 collector.item(line, raw, item);
                 tick();
             }

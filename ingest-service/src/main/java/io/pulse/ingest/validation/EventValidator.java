@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.PathType;
+import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
@@ -14,7 +15,9 @@ import io.pulse.common.event.TimestampException;
 import io.pulse.common.event.TimestampParser;
 import io.pulse.common.pipeline.EventType;
 import io.pulse.common.pipeline.Pipeline;
+import io.pulse.common.pipeline.PipelineException;
 import io.pulse.ingest.IngestConfig;
+import io.quarkus.runtime.Startup;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -29,11 +32,13 @@ import java.util.UUID;
 
 /**
  * Checks one item against its type's JSON Schema and reads its time; turns a valid item into the canonical event.
- * Schemas are compiled once, at start-up.
+ * Schemas are checked and compiled once, at start-up, so a bad one stops the service there.
  */
+@Startup
 @Singleton
 public class EventValidator {
 
+    private static final String METASCHEMA = "https://json-schema.org/draft/2020-12/schema";
     private static final Set<String> NAMED_PROPERTY = Set.of("required", "additionalProperties", "unevaluatedProperties");
 
     private final Map<String, JsonSchema> schemas = new HashMap<>();
@@ -51,9 +56,25 @@ public class EventValidator {
         this.clock = clock;
         JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
         SchemaValidatorsConfig schemaConfig = SchemaValidatorsConfig.builder().pathType(PathType.JSON_POINTER).build();
+        JsonSchema metaschema = factory.getSchema(SchemaLocation.of(METASCHEMA), schemaConfig);
         for (EventType type : pipeline.eventTypes().values()) {
+            requireValidSchema(pipeline, type, metaschema);
             schemas.put(type.name(), factory.getSchema(type.schema(), schemaConfig));
             timestamps.put(type.name(), new TimestampParser(type.timestamp()));
+        }
+    }
+
+    /**
+     * A schema that breaks the 2020-12 metaschema (a misspelt type, a string where a number belongs) would
+     * validate events wrongly or not at all: the service refuses to start instead.
+     */
+    private static void requireValidSchema(Pipeline pipeline, EventType type, JsonSchema metaschema) {
+        Set<ValidationMessage> problems = metaschema.validate(type.schema());
+        if (!problems.isEmpty()) {
+            ValidationMessage first = problems.iterator().next();
+            throw new PipelineException(pipeline.source(), "event-types." + type.name() + ".schema"
+                    + first.getInstanceLocation(), "the schema is not valid JSON Schema (draft 2020-12): "
+                    + first.getMessage(), "correct the schema so it validates against " + METASCHEMA);
         }
     }
 
