@@ -102,7 +102,7 @@ public final class LocalStack implements AutoCloseable {
                 p.put("quarkus.datasource.username", PostgresServer.USER);
                 p.put("quarkus.datasource.password", PostgresServer.PASSWORD);
             }
-            case INGEST -> { }
+            case INGEST -> p.put("pulse.ingest.uploads.directory", config.dataDir().resolve("uploads").toString());
         }
         return p;
     }

@@ -1,13 +1,17 @@
 package io.pulse.ingest.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.pulse.common.event.DeadLetter;
 import io.pulse.common.event.FieldError;
 import io.pulse.common.pipeline.EventType;
 import io.pulse.common.pipeline.Pipeline;
 import io.pulse.common.problem.Problem;
 import io.pulse.ingest.IngestConfig;
+import io.pulse.ingest.intake.BodyReader;
+import io.pulse.ingest.intake.ItemCollector;
+import io.pulse.ingest.intake.ItemHandler;
+import io.pulse.ingest.intake.LimitedInputStream;
 import io.pulse.ingest.routing.DeliveryException;
 import io.pulse.ingest.routing.EventRouter;
 import io.pulse.ingest.validation.EventValidator;
@@ -24,8 +28,8 @@ import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /** {@code POST /v1/events/{type}}: validates every item, routes the good ones and keeps the bad ones. */
 @Path("/v1/events")
@@ -54,43 +58,61 @@ public class EventResource {
     public Response ingest(@PathParam("type") String typeName, @HeaderParam("Content-Type") MediaType contentType,
                            @HeaderParam("Content-Length") Long contentLength, InputStream body)
             throws IOException, InterruptedException {
-        EventType type = pipeline.eventType(typeName).orElseThrow(() -> Problem.of(404, "unknown-event-type",
-                "Unknown event type", "no event type '" + typeName + "' in the pipeline")
-                .with("known", pipeline.eventTypes().keySet()).exception());
+        EventType type = pipeline.eventType(typeName).orElseThrow(() -> unknownType(pipeline, typeName).exception());
+        requireContentType(contentType, MediaType.APPLICATION_JSON + " or " + BodyReader.NDJSON);
+        requireUtf8(contentType);
         if (contentLength != null && contentLength > config.maxBodyBytes()) {
             throw tooLarge();
         }
-        Instant received = Instant.now();
-        EventRouter.Delivery delivery = router.delivery();
-        Collector collector = new Collector(type, delivery, received);
+        ItemCollector collector = new ItemCollector(type, validator, router, registry, Instant.now(),
+                "POST /v1/events item", config.maxReportedErrors());
         InputStream limited = new LimitedInputStream(body, config.maxBodyBytes());
         try {
             if (contentType.isCompatible(MediaType.valueOf(BodyReader.NDJSON))) {
-                BodyReader.readNdjson(limited, collector);
+                BodyReader.readNdjson(limited, zeroBased(collector));
             } else {
                 BodyReader.readJson(limited, collector);
             }
         } catch (LimitedInputStream.BodyTooLargeException e) {
             throw tooLarge();
         }
-        if (collector.accepted + collector.rejected == 0) {
+        long items = collector.accepted() + collector.rejected();
+        if (items == 0) {
             throw Problem.of(400, "empty-body", "Empty body", "the body holds no events").exception();
         }
+        DistributionSummary.builder("pulse.ingest.batch.size").description("Items per request or upload")
+                .tag("type", type.name()).tag("endpoint", "events").register(registry).record(items);
         try {
-            delivery.await(config.ackTimeout());
+            collector.delivery().await(config.ackTimeout());
         } catch (DeliveryException e) {
             throw Problem.of(503, "kafka-unavailable", "Events not stored",
                     e.getMessage() + "; nothing in this request is confirmed, resend it").exception();
         }
-        count(type, "accepted", collector.accepted);
-        count(type, "rejected", collector.rejected);
-        return Response.accepted(new IngestReport(collector.accepted, collector.rejected, collector.errors,
-                collector.rejected > collector.errors.size())).build();
+        List<ItemCollector.ItemErrors> errors = collector.errors();
+        return Response.accepted(new IngestReport(collector.accepted(), collector.rejected(), errors,
+                collector.rejected() > errors.size())).build();
     }
 
-    private void count(EventType type, String outcome, long n) {
-        if (n > 0) {
-            registry.counter("pulse.ingest.events", "type", type.name(), "outcome", outcome).increment(n);
+    /** The 404 for a type the pipeline does not declare, listing those it does. */
+    public static Problem unknownType(Pipeline pipeline, String typeName) {
+        return Problem.of(404, "unknown-event-type", "Unknown event type", "no event type '" + typeName
+                + "' in the pipeline").with("known", pipeline.eventTypes().keySet());
+    }
+
+    /** Without a Content-Type the body could be read as anything; the client is told what to declare. */
+    public static void requireContentType(MediaType contentType, String accepted) {
+        if (contentType == null) {
+            throw Problem.of(415, "unsupported-media-type", "Unsupported Media Type",
+                    "the request has no Content-Type; send it as " + accepted).exception();
+        }
+    }
+
+    /** JSON and NDJSON are UTF-8 (RFC 8259); a body declared in another charset would be misread, so it is refused. */
+    public static void requireUtf8(MediaType contentType) {
+        String charset = contentType.getParameters().get("charset");
+        if (charset != null && !charset.equalsIgnoreCase("utf-8") && !charset.equalsIgnoreCase("utf8")) {
+            throw Problem.of(415, "unsupported-charset", "Unsupported charset", "the body is declared as charset="
+                    + charset + "; send it as UTF-8").with("charset", charset).exception();
         }
     }
 
@@ -100,40 +122,18 @@ public class EventResource {
                 .with("limit_bytes", config.maxBodyBytes()).exception();
     }
 
-    /** Validates each item as it is read and hands it to Kafka at once. */
-    private final class Collector implements ItemHandler {
-
-        private final EventType type;
-        private final EventRouter.Delivery delivery;
-        private final Instant received;
-        private final List<IngestReport.ItemErrors> errors = new ArrayList<>();
-        private long accepted;
-        private long rejected;
-
-        Collector(EventType type, EventRouter.Delivery delivery, Instant received) {
-            this.type = type;
-            this.delivery = delivery;
-            this.received = received;
-        }
-
-        @Override
-        public void item(long index, String raw, JsonNode item) {
-            EventValidator.Outcome outcome = validator.validate(type, item);
-            if (outcome.isAccepted()) {
-                delivery.event(type, outcome.event());
-                accepted++;
-            } else {
-                malformed(index, raw, outcome.errors());
+    /** NDJSON items of a request are indexed like array items, from 0: line number − 1. */
+    private static ItemHandler zeroBased(ItemHandler handler) {
+        return new ItemHandler() {
+            @Override
+            public void item(long line, Supplier<String> raw, JsonNode item) {
+                handler.item(line - 1, raw, item);
             }
-        }
 
-        @Override
-        public void malformed(long index, String raw, List<FieldError> reasons) {
-            delivery.deadLetter(new DeadLetter(type.name(), raw, reasons, received, "POST /v1/events item " + index));
-            rejected++;
-            if (errors.size() < config.maxReportedErrors()) {
-                errors.add(new IngestReport.ItemErrors(index, reasons));
+            @Override
+            public void malformed(long line, String raw, List<FieldError> errors) {
+                handler.malformed(line - 1, raw, errors);
             }
-        }
+        };
     }
 }

@@ -2,7 +2,7 @@ package io.pulse.ingest.http;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.pulse.common.event.FieldError;
+import io.pulse.ingest.intake.ItemCollector;
 import java.util.List;
 
 /**
@@ -16,10 +16,6 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_DEFAULT)
 public record IngestReport(@JsonInclude(JsonInclude.Include.ALWAYS) long accepted,
                            @JsonInclude(JsonInclude.Include.ALWAYS) long rejected,
-                           @JsonInclude(JsonInclude.Include.ALWAYS) List<ItemErrors> errors,
+                           @JsonInclude(JsonInclude.Include.ALWAYS) List<ItemCollector.ItemErrors> errors,
                            @JsonProperty("errors_truncated") boolean errorsTruncated) {
-
-    /** The reasons one item was refused. */
-    public record ItemErrors(long index, List<FieldError> errors) {
-    }
 }

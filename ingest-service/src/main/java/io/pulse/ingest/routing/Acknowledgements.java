@@ -1,14 +1,12 @@
 package io.pulse.ingest.routing;
 
 import java.time.Duration;
-import org.apache.kafka.clients.producer.Callback;
-import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
- * Tracks the records one request sent until Kafka has acknowledged every one, without holding a future per
- * record: a request may carry millions.
+ * Tracks the records one request or upload sent until Kafka has acknowledged every one, without holding a future
+ * per record: an upload may carry millions.
  */
-final class Acknowledgements implements Callback {
+final class Acknowledgements {
 
     private long outstanding;
     private long failed;
@@ -18,8 +16,7 @@ final class Acknowledgements implements Callback {
         outstanding++;
     }
 
-    @Override
-    public synchronized void onCompletion(RecordMetadata metadata, Exception exception) {
+    synchronized void completed(Exception exception) {
         outstanding--;
         if (exception != null) {
             failed++;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.PathType;
+import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
@@ -14,7 +15,9 @@ import io.pulse.common.event.TimestampException;
 import io.pulse.common.event.TimestampParser;
 import io.pulse.common.pipeline.EventType;
 import io.pulse.common.pipeline.Pipeline;
+import io.pulse.common.pipeline.PipelineException;
 import io.pulse.ingest.IngestConfig;
+import io.quarkus.runtime.Startup;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -29,11 +32,13 @@ import java.util.UUID;
 
 /**
  * Checks one item against its type's JSON Schema and reads its time; turns a valid item into the canonical event.
- * Schemas are compiled once, at start-up.
+ * Schemas are checked and compiled once, at start-up, so a bad one stops the service there.
  */
+@Startup
 @Singleton
 public class EventValidator {
 
+    private static final String METASCHEMA = "https://json-schema.org/draft/2020-12/schema";
     private static final Set<String> NAMED_PROPERTY = Set.of("required", "additionalProperties", "unevaluatedProperties");
 
     private final Map<String, JsonSchema> schemas = new HashMap<>();
@@ -51,15 +56,32 @@ public class EventValidator {
         this.clock = clock;
         JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
         SchemaValidatorsConfig schemaConfig = SchemaValidatorsConfig.builder().pathType(PathType.JSON_POINTER).build();
+        JsonSchema metaschema = factory.getSchema(SchemaLocation.of(METASCHEMA), schemaConfig);
         for (EventType type : pipeline.eventTypes().values()) {
+            requireValidSchema(pipeline, type, metaschema);
             schemas.put(type.name(), factory.getSchema(type.schema(), schemaConfig));
             timestamps.put(type.name(), new TimestampParser(type.timestamp()));
+        }
+    }
+
+    /**
+     * A schema that breaks the 2020-12 metaschema (a misspelt type, a string where a number belongs) would
+     * validate events wrongly or not at all: the service refuses to start instead.
+     */
+    private static void requireValidSchema(Pipeline pipeline, EventType type, JsonSchema metaschema) {
+        Set<ValidationMessage> problems = metaschema.validate(type.schema());
+        if (!problems.isEmpty()) {
+            ValidationMessage first = problems.iterator().next();
+            throw new PipelineException(pipeline.source(), "event-types." + type.name() + ".schema"
+                    + first.getInstanceLocation(), "the schema is not valid JSON Schema (draft 2020-12): "
+                    + first.getMessage(), "correct the schema so it validates against " + METASCHEMA);
         }
     }
 
     /** The canonical event, or every reason the item is refused. */
     public Outcome validate(EventType type, JsonNode item) {
         List<FieldError> errors = new ArrayList<>();
+        nonFinite(item, "", errors);
         for (ValidationMessage m : schemas.get(type.name()).validate(item)) {
             errors.add(new FieldError(pointer(m), m.getError()));
         }
@@ -94,6 +116,27 @@ public class EventValidator {
         String id = type.id().map(item::path).filter(JsonNode::isValueNode).map(JsonNode::asText)
                 .orElseGet(() -> UUID.randomUUID().toString());
         return Outcome.accepted(new CanonicalEvent(id, type.name(), ts.toEpochMilli(), (ObjectNode) item));
+    }
+
+    /**
+     * A number too large for a double (such as {@code 1e999}) is read as infinity, which JSON cannot carry on to
+     * Kafka and no metric can use: it is refused where it stands.
+     */
+    private static void nonFinite(JsonNode node, String pointer, List<FieldError> errors) {
+        if (node.isFloatingPointNumber() && !node.isBigDecimal() && !Double.isFinite(node.doubleValue())) {
+            errors.add(new FieldError(pointer, "number out of range: larger than a 64-bit floating-point number"));
+        } else if (node.isObject()) {
+            node.properties().forEach(e -> nonFinite(e.getValue(), pointer + "/" + escape(e.getKey()), errors));
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                nonFinite(node.get(i), pointer + "/" + i, errors);
+            }
+        }
+    }
+
+    /** RFC 6901: '~' and '/' in a property name are written '~0' and '~1' in a pointer. */
+    private static String escape(String name) {
+        return name.replace("~", "~0").replace("/", "~1");
     }
 
     /** A JSON Pointer to the offending field: for a missing or an unexpected property, the property itself. */

@@ -67,7 +67,7 @@ class EventResourceTest {
                 "{\"client_name\": \"" + client + "\", oops",
                 "",
                 event("n-3", "2018-12-26 18:13:08", "31"));
-        given().contentType("application/x-ndjson").body(body.getBytes(StandardCharsets.UTF_8))
+        given().contentType("application/x-ndjson; charset=UTF-8").body(body.getBytes(StandardCharsets.UTF_8))
                 .when().post("/v1/events/translation_delivered")
                 .then().statusCode(202)
                 .body("accepted", equalTo(2)).body("rejected", equalTo(2))
@@ -132,7 +132,7 @@ class EventResourceTest {
 
     @Test
     void emptyBodyIsA400Problem() {
-        given().contentType("application/x-ndjson").body("\n\n".getBytes(StandardCharsets.UTF_8))
+        given().contentType("application/x-ndjson; charset=UTF-8").body("\n\n".getBytes(StandardCharsets.UTF_8))
                 .when().post("/v1/events/translation_delivered")
                 .then().statusCode(400).contentType("application/problem+json")
                 .body("type", equalTo("https://pulse.dev/problems/empty-body"));
@@ -142,7 +142,7 @@ class EventResourceTest {
     void oversizedBodyIsA413Problem() {
         String line = event("big", "2018-12-26 18:11:08", "20") + "\n";
         String body = line.repeat((int) (70L * 1024 * 1024 / line.length()));
-        given().contentType("application/x-ndjson").body(body.getBytes(StandardCharsets.UTF_8))
+        given().contentType("application/x-ndjson; charset=UTF-8").body(body.getBytes(StandardCharsets.UTF_8))
                 .when().post("/v1/events/translation_delivered")
                 .then().statusCode(413).contentType("application/problem+json")
                 .body("limit_bytes", equalTo(67108864));

@@ -1,19 +1,25 @@
 package io.pulse.ingest.validation;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pulse.common.event.FieldError;
 import io.pulse.common.json.Json;
 import io.pulse.common.pipeline.EventType;
 import io.pulse.common.pipeline.Pipeline;
+import io.pulse.common.pipeline.PipelineException;
 import io.pulse.common.pipeline.PipelineLoader;
 import io.pulse.ingest.IngestConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class EventValidatorTest {
 
@@ -21,7 +27,7 @@ class EventValidatorTest {
     private static final EventType TYPE = PIPELINE.eventType("translation_delivered").orElseThrow();
     private static final Instant NOW = Instant.parse("2026-11-23T00:00:00Z");
 
-    private final EventValidator validator = new EventValidator(PIPELINE, new IngestConfig() {
+    private static final IngestConfig CONFIG = new IngestConfig() {
         public long maxBodyBytes() {
             return 1024;
         }
@@ -37,7 +43,9 @@ class EventValidatorTest {
         public int maxReportedErrors() {
             return 10;
         }
-    }, Clock.fixed(NOW, ZoneOffset.UTC));
+    };
+
+    private final EventValidator validator = new EventValidator(PIPELINE, CONFIG, Clock.fixed(NOW, ZoneOffset.UTC));
 
     private static JsonNode json(String text) {
         return Json.read(text, JsonNode.class);
@@ -79,5 +87,22 @@ class EventValidatorTest {
     void nonObjectsAreRefused() {
         assertThat(validator.validate(TYPE, json("[1, 2]")).isAccepted()).isFalse();
         assertThat(validator.validate(TYPE, json("42")).errors()).isNotEmpty();
+    }
+
+    @Test
+    void aSchemaThatBreaksTheMetaschemaStopsStartUp(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("pulse.yaml");
+        Files.writeString(file, """
+                event-types:
+                  reading:
+                    schema: {"type": "object", "properties": {"ts": {"type": "string"}, "value": {"type": "numeric"}}}
+                    timestamp: {field: ts, formats: [iso]}
+                """);
+        Pipeline pipeline = PipelineLoader.load(file.toString());
+        assertThatThrownBy(() -> new EventValidator(pipeline, CONFIG, Clock.systemUTC()))
+                .isInstanceOf(PipelineException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("event-types.reading.schema/properties/value/type")
+                .hasMessageContaining("Fix:");
     }
 }

@@ -1,16 +1,16 @@
-package io.pulse.ingest.http;
+package io.pulse.ingest.intake;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
 /** Counts the bytes of a request body as they stream in and stops at the limit, so nothing large is buffered first. */
-final class LimitedInputStream extends FilterInputStream {
+public final class LimitedInputStream extends FilterInputStream {
 
     private final long limit;
     private long read;
 
-    LimitedInputStream(InputStream in, long limit) {
+    public LimitedInputStream(InputStream in, long limit) {
         super(in);
         this.limit = limit;
     }
@@ -41,7 +41,7 @@ final class LimitedInputStream extends FilterInputStream {
     }
 
     /** The body passed the limit. */
-    static final class BodyTooLargeException extends IOException {
+    public static final class BodyTooLargeException extends IOException {
         BodyTooLargeException(long limit) {
             super("the body is larger than " + limit + " bytes");
         }

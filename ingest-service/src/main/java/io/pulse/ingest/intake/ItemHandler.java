@@ -1,14 +1,18 @@
-package io.pulse.ingest.http;
+package io.pulse.ingest.intake;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pulse.common.event.FieldError;
 import java.util.List;
+import java.util.function.Supplier;
 
 /** Receives the items of a request body one at a time, as the body is read. */
-interface ItemHandler {
+public interface ItemHandler {
 
-    /** A well-formed item; {@code raw} is its text as sent. */
-    void item(long index, String raw, JsonNode item);
+    /**
+     * A well-formed item; {@code raw} gives its text as sent, made only if asked for (to keep a rejected item),
+     * and only valid during this call.
+     */
+    void item(long index, Supplier<String> raw, JsonNode item);
 
     /** An item that is not well-formed JSON (only in NDJSON, where lines stand alone). */
     void malformed(long index, String raw, List<FieldError> errors);

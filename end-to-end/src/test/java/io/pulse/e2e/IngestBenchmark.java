@@ -1,0 +1,169 @@
+package io.pulse.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pulse.common.Topics;
+import io.pulse.common.json.Json;
+import io.pulse.common.pipeline.PipelineLoader;
+import io.pulse.stack.Ports;
+import io.pulse.stack.kafka.KafkaBroker;
+import io.pulse.stack.kafka.TopicSetup;
+import io.pulse.stack.services.Service;
+import io.pulse.stack.services.ServiceProcess;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Not a test: a measurement, run only by the {@code benchmark} profile (see the README's Benchmarks section).
+ * NDJSON translation events of about 220 bytes go over HTTP through the packaged ingest service into Kafka, next to
+ * a plain Kafka producer sending the same lines to the same topic of the same broker in the same run, with the
+ * producer settings ingest uses. The figures are reported as a ratio of the two.
+ */
+class IngestBenchmark {
+
+    private static final int EVENTS = Integer.getInteger("benchmark.events", 1_000_000);
+    private static final int WARM_UP = Integer.getInteger("benchmark.warm-up", 100_000);
+    /** Events per POST: a batch a client would send, well under the 64 MiB body limit. */
+    private static final int PER_REQUEST = Integer.getInteger("benchmark.per-request", 10_000);
+    private static final int SENDERS = Integer.getInteger("benchmark.senders", 2);
+    private static final Path HOME = Path.of(System.getProperty("pulse.home", "..")).toAbsolutePath().normalize();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    @TempDir
+    Path data;
+
+    /** Event {@code n}: about 220 bytes, one of 50 clients, a valid duration. */
+    private static String line(long n) {
+        return "{\"timestamp\": \"2018-12-26 18:11:08.509654\", \"translation_id\": \"" + String.format("%020d", n)
+                + "\", \"source_language\": \"en\", \"target_language\": \"fr\", \"client_name\": \"client-"
+                + (n % 50) + "\", \"event_name\": \"translation_delivered\", \"nr_words\": 30, \"duration\": "
+                + (n % 97) + "}\n";
+    }
+
+    private static String client(long n) {
+        return "client-" + (n % 50);
+    }
+
+    @Test
+    void ndjsonOverHttpAgainstAPlainProducer() throws Exception {
+        try (KafkaBroker broker = KafkaBroker.start(data.resolve("kafka"), Ports.free(), Ports.free())) {
+            TopicSetup.create(broker.bootstrapServers(), PipelineLoader.load(PipelineLoader.BUNDLED), 2);
+            long bytes = 0;
+            for (long n = 0; n < EVENTS; n++) {
+                bytes += line(n).getBytes(StandardCharsets.UTF_8).length;
+            }
+
+            plainProducer(broker, 0, WARM_UP);
+            double producerSeconds = plainProducer(broker, 0, EVENTS);
+
+            int port = Ports.free();
+            try (ServiceProcess ingest = ServiceProcess.start(Service.INGEST,
+                    HOME.resolve("ingest-service/target/quarkus-app/quarkus-run.jar"), port,
+                    Map.of("kafka.bootstrap.servers", broker.bootstrapServers(),
+                            "pulse.ingest.uploads.directory", data.resolve("uploads").toString(),
+                            "quarkus.http.host", "127.0.0.1", "quarkus.log.level", "WARN"),
+                    List.of(), new PrintStream(OutputStream.nullOutputStream()))) {
+                ingest.awaitReady(Duration.ofSeconds(60));
+                overHttp(ingest.url(), WARM_UP);
+                double httpSeconds = overHttp(ingest.url(), EVENTS);
+
+                double mb = bytes / 1e6;
+                System.out.printf(Locale.ROOT, "%nIngest benchmark: %,d events, %.1f MB of NDJSON (%.0f bytes/event), "
+                        + "%d per request, %d concurrent senders%n", EVENTS, mb, (double) bytes / EVENTS,
+                        PER_REQUEST, SENDERS);
+                System.out.printf(Locale.ROOT, "  plain Kafka producer : %,10.0f events/s  %7.1f MB/s  (%.1f s)%n",
+                        EVENTS / producerSeconds, mb / producerSeconds, producerSeconds);
+                System.out.printf(Locale.ROOT, "  HTTP ingest service  : %,10.0f events/s  %7.1f MB/s  (%.1f s)%n",
+                        EVENTS / httpSeconds, mb / httpSeconds, httpSeconds);
+                System.out.printf(Locale.ROOT, "  ratio ingest / producer: %.2f%n%n", producerSeconds / httpSeconds);
+            }
+        }
+    }
+
+    /** Seconds for a producer configured as ingest's to have Kafka acknowledge {@code count} lines. */
+    private static double plainProducer(KafkaBroker broker, long first, long count) throws Exception {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        AtomicLong failed = new AtomicLong();
+        try (var producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
+            producer.partitionsFor(Topics.events("translation_delivered"));
+            long start = System.nanoTime();
+            for (long n = first; n < first + count; n++) {
+                producer.send(new ProducerRecord<>(Topics.events("translation_delivered"), client(n),
+                        line(n).getBytes(StandardCharsets.UTF_8)), (m, e) -> {
+                    if (e != null) {
+                        failed.incrementAndGet();
+                    }
+                });
+            }
+            producer.flush();
+            double seconds = (System.nanoTime() - start) / 1e9;
+            assertThat(failed.get()).isZero();
+            return seconds;
+        }
+    }
+
+    /** Seconds for {@code count} lines to be answered 202 by ingest, in requests of PER_REQUEST from SENDERS. */
+    private static double overHttp(String url, long count) throws Exception {
+        List<byte[]> bodies = new ArrayList<>();
+        for (long from = 0; from < count; from += PER_REQUEST) {
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            for (long n = from; n < Math.min(count, from + PER_REQUEST); n++) {
+                body.write(line(n).getBytes(StandardCharsets.UTF_8));
+            }
+            bodies.add(body.toByteArray());
+        }
+        URI target = URI.create(url + "/v1/events/translation_delivered");
+        AtomicLong accepted = new AtomicLong();
+        ExecutorService senders = Executors.newFixedThreadPool(SENDERS);
+        long start = System.nanoTime();
+        List<Future<?>> sent = new ArrayList<>();
+        for (byte[] body : bodies) {
+            sent.add(senders.submit(() -> {
+                HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(target)
+                        .header("Content-Type", "application/x-ndjson")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
+                accepted.addAndGet(Json.read(answer.body(), JsonNode.class).path("accepted").asLong());
+                return null;
+            }));
+        }
+        for (Future<?> f : sent) {
+            f.get();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        senders.shutdown();
+        assertThat(accepted.get()).isEqualTo(count);
+        return seconds;
+    }
+}

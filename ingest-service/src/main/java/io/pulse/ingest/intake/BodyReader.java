@@ -1,0 +1,196 @@
+package io.pulse.ingest.intake;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pulse.common.event.FieldError;
+import io.pulse.common.json.Json;
+import io.pulse.common.problem.Problem;
+import io.pulse.common.problem.ProblemException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.io.CharConversionException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Reads a body as items. NDJSON is read line by line and each line stands alone, so a malformed line (bad JSON,
+ * bytes that are not UTF-8, a line too long) is one rejected item. A JSON document is read whole before any item is
+ * handed on: a syntax error anywhere makes the request a 400 and nothing of it is sent.
+ */
+public final class BodyReader {
+
+    public static final String NDJSON = "application/x-ndjson";
+
+    /** Longest NDJSON line read as an item; a longer one is rejected whole, so one line never fills the heap. */
+    public static final int MAX_LINE_BYTES = 1024 * 1024;
+
+    private BodyReader() {
+    }
+
+    /** Items are numbered by line, from 1; blank lines are skipped. */
+    public static void readNdjson(InputStream body, ItemHandler handler) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        LineBuffer line = new LineBuffer();
+        long number = 0;
+        int n;
+        while ((n = body.read(buffer)) != -1) {
+            int from = 0;
+            for (int i = 0; i < n; i++) {
+                if (buffer[i] == '\n') {
+                    line.append(buffer, from, i - from);
+                    handleLine(++number, line, handler);
+                    line.reset();
+                    from = i + 1;
+                }
+            }
+            line.append(buffer, from, n - from);
+        }
+        if (line.length() > 0 || line.tooLong) {
+            handleLine(++number, line, handler);
+        }
+    }
+
+    /** One line's bytes, kept up to {@link #MAX_LINE_BYTES}. */
+    private static final class LineBuffer {
+        private byte[] bytes = new byte[1024];
+        private int length;
+        private boolean tooLong;
+
+        void append(byte[] source, int offset, int count) {
+            int kept = Math.min(count, MAX_LINE_BYTES - length);
+            tooLong |= kept < count;
+            if (length + kept > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(length + kept, Math.min(2 * bytes.length, MAX_LINE_BYTES)));
+            }
+            System.arraycopy(source, offset, bytes, length, kept);
+            length += kept;
+        }
+
+        int length() {
+            return length;
+        }
+
+        void reset() {
+            length = 0;
+            tooLong = false;
+        }
+
+        /** The line as text, bad bytes replaced: only for echoing back a rejected line. */
+        String text() {
+            return new String(bytes, 0, length, StandardCharsets.UTF_8);
+        }
+
+        boolean isUtf8() {
+            int i = 0;
+            while (i < length && bytes[i] >= 0) {
+                i++;
+            }
+            if (i == length) {
+                return true;
+            }
+            try {
+                strictUtf8().decode(ByteBuffer.wrap(bytes, 0, length));
+                return true;
+            } catch (CharacterCodingException e) {
+                return false;
+            }
+        }
+    }
+
+    private static void handleLine(long number, LineBuffer line, ItemHandler handler) {
+        int end = line.length;
+        // CRLF line ends, and lines of blanks only, are taken as NDJSON writers mean them
+        while (end > 0 && (line.bytes[end - 1] == '\r' || line.bytes[end - 1] == ' ' || line.bytes[end - 1] == '\t')) {
+            end--;
+        }
+        int start = 0;
+        while (start < end && (line.bytes[start] == ' ' || line.bytes[start] == '\t')) {
+            start++;
+        }
+        if (start == end && !line.tooLong) {
+            return;
+        }
+        if (line.tooLong) {
+            handler.malformed(number, line.text(), List.of(new FieldError("", "line " + number + " is longer than "
+                    + MAX_LINE_BYTES + " bytes; only its beginning is kept")));
+            return;
+        }
+        if (!line.isUtf8()) {
+            handler.malformed(number, line.text(), List.of(new FieldError("",
+                    "line " + number + " holds bytes that are not valid UTF-8; NDJSON is UTF-8")));
+            return;
+        }
+        try (JsonParser parser = Json.MAPPER.createParser(line.bytes, start, end - start)) {
+            JsonNode item = parser.readValueAsTree();
+            if (parser.nextToken() != null) {
+                handler.malformed(number, line.text(), List.of(new FieldError("", "line " + number
+                        + " holds more than one JSON value; NDJSON takes one per line")));
+            } else {
+                handler.item(number, line::text, item);
+            }
+        } catch (JsonProcessingException e) {
+            handler.malformed(number, line.text(), List.of(new FieldError("", "malformed JSON at line " + number
+                    + ", column " + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage())));
+        } catch (IOException e) {
+            throw new IllegalStateException("reading bytes in memory cannot fail", e);
+        }
+    }
+
+    private static CharsetDecoder strictUtf8() {
+        return StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+    }
+
+    /** Items are numbered by their position in the array, from 0; a lone object is item 0. */
+    public static void readJson(InputStream body, ItemHandler handler) throws IOException {
+        List<JsonNode> items = new ArrayList<>();
+        try (JsonParser parser = Json.MAPPER.createParser(body)) {
+            try {
+                JsonToken first = parser.nextToken();
+                if (first == null) {
+                    throw Problem.of(400, "empty-body", "Empty body",
+                            "send one JSON object, a JSON array of objects, or NDJSON").exception();
+                }
+                if (first == JsonToken.START_ARRAY) {
+                    while (parser.nextToken() != JsonToken.END_ARRAY) {
+                        items.add(parser.readValueAsTree());
+                    }
+                } else {
+                    items.add(parser.readValueAsTree());
+                }
+                if (parser.nextToken() != null) {
+                    throw malformed(parser.currentLocation(),
+                            "more than one JSON value; send an array, or NDJSON as " + NDJSON);
+                }
+            } catch (JsonProcessingException e) {
+                // Limits (nesting depth, number length) are reported without a location: the parser knows it.
+                throw malformed(e.getLocation() != null ? e.getLocation() : parser.currentLocation(),
+                        e.getOriginalMessage());
+            } catch (CharConversionException e) {
+                throw Problem.of(400, "invalid-encoding", "Body is not UTF-8",
+                        "the body holds bytes that are not valid UTF-8: " + e.getMessage()).exception();
+            }
+        }
+        for (int i = 0; i < items.size(); i++) {
+            JsonNode item = items.get(i);
+            handler.item(i, item::toString, item);
+        }
+    }
+
+    private static ProblemException malformed(JsonLocation at, String what) {
+        int line = at == null ? -1 : at.getLineNr();
+        int column = at == null ? -1 : at.getColumnNr();
+        return Problem.of(400, "malformed-json", "Malformed JSON",
+                        "the body is not valid JSON at line " + line + ", column " + column + ": " + what)
+                .with("line", line).with("column", column).exception();
+    }
+}

@@ -1,0 +1,94 @@
+package io.pulse.ingest.intake;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.pulse.common.event.DeadLetter;
+import io.pulse.common.event.FieldError;
+import io.pulse.common.pipeline.EventType;
+import io.pulse.ingest.routing.EventRouter;
+import io.pulse.ingest.validation.EventValidator;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Validates each item as it is read and hands it to Kafka at once: valid ones to the type's topic, the others with
+ * every reason to the dead-letter topic. Counts are readable from other threads while items arrive (upload progress).
+ */
+public final class ItemCollector implements ItemHandler {
+
+    private final EventType type;
+    private final EventValidator validator;
+    private final EventRouter.Delivery delivery;
+    private final Instant received;
+    private final String source;
+    private final int maxErrors;
+    private final Counter rejectedCounter;
+    private final AtomicLong accepted = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
+    private final List<ItemErrors> errors = new ArrayList<>();
+
+    /**
+     * @param source    where the items come from, kept on each dead letter with the item's index
+     * @param maxErrors how many rejected items' reasons to keep for the answer; every one still goes to Kafka
+     */
+    public ItemCollector(EventType type, EventValidator validator, EventRouter router, MeterRegistry registry,
+                         Instant received, String source, int maxErrors) {
+        this.type = type;
+        this.validator = validator;
+        this.delivery = router.delivery(type);
+        this.received = received;
+        this.source = source;
+        this.maxErrors = maxErrors;
+        this.rejectedCounter = registry.counter("pulse.ingest.events", "type", type.name(), "outcome", "rejected");
+    }
+
+    @Override
+    public void item(long index, Supplier<String> raw, JsonNode item) {
+        EventValidator.Outcome outcome = validator.validate(type, item);
+        if (outcome.isAccepted()) {
+            delivery.event(outcome.event());
+            accepted.incrementAndGet();
+        } else {
+            malformed(index, raw.get(), outcome.errors());
+        }
+    }
+
+    @Override
+    public void malformed(long index, String raw, List<FieldError> reasons) {
+        delivery.deadLetter(new DeadLetter(type.name(), raw, reasons, received, source + " " + index));
+        rejected.incrementAndGet();
+        rejectedCounter.increment();
+        synchronized (errors) {
+            if (errors.size() < maxErrors) {
+                errors.add(new ItemErrors(index, reasons));
+            }
+        }
+    }
+
+    public EventRouter.Delivery delivery() {
+        return delivery;
+    }
+
+    public long accepted() {
+        return accepted.get();
+    }
+
+    public long rejected() {
+        return rejected.get();
+    }
+
+    /** The first rejected items' reasons, at most {@code maxErrors}. */
+    public List<ItemErrors> errors() {
+        synchronized (errors) {
+            return List.copyOf(errors);
+        }
+    }
+
+    /** The reasons one item was refused; the index's meaning depends on the source (array position, line). */
+    public record ItemErrors(long index, List<FieldError> errors) {
+    }
+}

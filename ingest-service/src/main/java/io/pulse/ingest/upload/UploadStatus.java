@@ -1,0 +1,51 @@
+package io.pulse.ingest.upload;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.pulse.ingest.intake.ItemCollector;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Where an upload stands, as {@code GET /v1/uploads/{id}} answers it, each server-sent event carries it and its
+ * state file keeps it.
+ *
+ * @param uploadId   the upload's id
+ * @param type       the event type its rows are sent as
+ * @param format     {@code csv} or {@code ndjson}
+ * @param state      see {@link State}
+ * @param bytes      the size of the uploaded file
+ * @param rowsRead   rows (CSV, header excluded) or non-blank lines (NDJSON) read so far
+ * @param accepted   rows validated and sent to the event type's topic
+ * @param rejected   rows refused, each kept on the dead-letter topic
+ * @param errors     the first rejected rows' reasons; {@code index} is the row's 1-based line in the file
+ * @param failure    why the upload failed, when it did
+ * @param receivedAt when the upload was received
+ * @param finishedAt when it was done or failed
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record UploadStatus(@JsonProperty("upload_id") String uploadId, String type, String format, State state,
+                           long bytes, @JsonProperty("rows_read") long rowsRead, long accepted, long rejected,
+                           List<ItemCollector.ItemErrors> errors, String failure,
+                           @JsonProperty("received_at") Instant receivedAt,
+                           @JsonProperty("finished_at") Instant finishedAt) {
+
+    /** An upload's life: processed in the background after it is received, then done or failed. */
+    public enum State {
+        /** received and spooled to disk, waiting for or under processing */
+        @JsonProperty("processing") PROCESSING,
+        /** every row read; accepted rows acknowledged by Kafka, rejected rows on the dead-letter topic */
+        @JsonProperty("done") DONE,
+        /** stopped before its end: see {@code failure}; rows counted as accepted before it stand */
+        @JsonProperty("failed") FAILED;
+
+        public boolean isFinal() {
+            return this != PROCESSING;
+        }
+    }
+
+    UploadStatus failed(String why, Instant at) {
+        return new UploadStatus(uploadId, type, format, State.FAILED, bytes, rowsRead, accepted, rejected, errors,
+                why, receivedAt, at);
+    }
+}

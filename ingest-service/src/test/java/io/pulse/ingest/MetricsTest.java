@@ -1,0 +1,79 @@
+package io.pulse.ingest;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.pulse.stack.testing.KafkaResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** What ingest reports on /q/metrics, checked as differences around requests whose outcome is known. */
+@QuarkusTest
+@QuarkusTestResource(KafkaResource.class)
+class MetricsTest {
+
+    private static final String GOOD = "{\"timestamp\": \"2018-12-26 18:11:08\", \"translation_id\": \"m\", "
+            + "\"client_name\": \"metrics\", \"duration\": 20}";
+    private static final String BAD = "{\"timestamp\": \"2018-12-26 18:11:08\", \"client_name\": \"metrics\"}";
+
+    /** The sum of the samples of a Prometheus metric whose labels include every given {@code name="value"}. */
+    private static double sample(String metric, String... labels) {
+        String text = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        return Arrays.stream(text.split("\n"))
+                .filter(l -> l.startsWith(metric + "{") || l.startsWith(metric + " "))
+                .filter(l -> Arrays.stream(labels).allMatch(l::contains))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    private static List<Double> samples(String... metricAndLabels) {
+        return List.of(sample(metricAndLabels[0], Arrays.copyOfRange(metricAndLabels, 1, metricAndLabels.length)));
+    }
+
+    @Test
+    void eventsAreCountedByTypeAndOutcomeWithLatencyAndBatchSize() {
+        String type = "type=\"translation_delivered\"";
+        double accepted = sample("pulse_ingest_events_total", type, "outcome=\"accepted\"");
+        double rejected = sample("pulse_ingest_events_total", type, "outcome=\"rejected\"");
+        double dlq = sample("pulse_ingest_events_total", type, "outcome=\"dlq\"");
+        double produced = sample("pulse_ingest_produce_latency_seconds_count", type);
+        double batches = sample("pulse_ingest_batch_size_count", type, "endpoint=\"events\"");
+        double items = sample("pulse_ingest_batch_size_sum", type, "endpoint=\"events\"");
+        double requests = sample("http_server_requests_seconds_count", "uri=\"/v1/events/{type}\"");
+
+        given().contentType("application/x-ndjson; charset=UTF-8")
+                .body((GOOD + "\n" + BAD + "\n" + GOOD + "\n").getBytes(StandardCharsets.UTF_8))
+                .when().post("/v1/events/translation_delivered").then().statusCode(202);
+
+        assertThat(sample("pulse_ingest_events_total", type, "outcome=\"accepted\"")).isEqualTo(accepted + 2);
+        assertThat(sample("pulse_ingest_events_total", type, "outcome=\"rejected\"")).isEqualTo(rejected + 1);
+        assertThat(sample("pulse_ingest_events_total", type, "outcome=\"dlq\"")).isEqualTo(dlq + 1);
+        assertThat(sample("pulse_ingest_produce_latency_seconds_count", type)).isEqualTo(produced + 3);
+        assertThat(sample("pulse_ingest_batch_size_count", type, "endpoint=\"events\"")).isEqualTo(batches + 1);
+        assertThat(sample("pulse_ingest_batch_size_sum", type, "endpoint=\"events\"")).isEqualTo(items + 3);
+        assertThat(sample("http_server_requests_seconds_count", "uri=\"/v1/events/{type}\"")).isEqualTo(requests + 1);
+    }
+
+    @Test
+    void uploadsReportTheirProgressAndOutcome() {
+        String type = "type=\"translation_delivered\"";
+        double done = sample("pulse_ingest_uploads_total", type, "state=\"done\"");
+        double rows = sample("pulse_ingest_batch_size_sum", type, "endpoint=\"uploads\"");
+
+        given().contentType("application/x-ndjson; charset=UTF-8").body((GOOD + "\n" + BAD + "\n").getBytes(StandardCharsets.UTF_8))
+                .when().post("/v1/uploads/translation_delivered").then().statusCode(202);
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(samples("pulse_ingest_uploads_total", type, "state=\"done\"")).containsExactly(done + 1));
+        assertThat(sample("pulse_ingest_batch_size_sum", type, "endpoint=\"uploads\"")).isEqualTo(rows + 2);
+        assertThat(sample("pulse_ingest_uploads_in_flight")).isZero();
+        // the whole file was read: two lines and their newlines
+        assertThat(sample("pulse_ingest_uploads_bytes_read"))
+                .isEqualTo((GOOD + "\n" + BAD + "\n").getBytes(StandardCharsets.UTF_8).length);
+    }
+}
