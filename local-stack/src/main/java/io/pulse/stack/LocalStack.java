@@ -63,10 +63,7 @@ public final class LocalStack implements AutoCloseable {
                 continue;
             }
             out.println("[stack] starting " + service.module() + " on port " + port(service));
-            ServiceProcess process = ServiceProcess.start(service, jar(service), port(service),
-                    properties(service, service.label()), SERVICE_JVM, out);
-            started.add(process);
-            services.put(service, process);
+            services.put(service, launch(service, port(service), service.label(), out));
         }
         services.values().forEach(s -> s.awaitReady(READY_TIMEOUT));
     }
@@ -119,10 +116,6 @@ public final class LocalStack implements AutoCloseable {
         };
     }
 
-    public ServiceProcess service(Service service) {
-        return services.get(service);
-    }
-
     public String url(Service service) {
         return "http://127.0.0.1:" + port(service);
     }
@@ -144,9 +137,7 @@ public final class LocalStack implements AutoCloseable {
             old.close();
         }
         started.remove(old);
-        ServiceProcess process = ServiceProcess.start(service, jar(service), port(service),
-                properties(service, service.label()), SERVICE_JVM, out);
-        started.add(process);
+        ServiceProcess process = launch(service, port(service), service.label(), out);
         services.put(service, process);
         process.awaitReady(READY_TIMEOUT);
         return process;
@@ -157,10 +148,16 @@ public final class LocalStack implements AutoCloseable {
      * instances of the aggregation share the work by partitions. Stopped with the stack.
      */
     public ServiceProcess startInstance(Service service, int port, String instance, PrintStream out) {
+        ServiceProcess process = launch(service, port, instance, out);
+        process.awaitReady(READY_TIMEOUT);
+        return process;
+    }
+
+    /** Starts a service's packaged application as a child process that {@link #close()} will stop. */
+    private ServiceProcess launch(Service service, int port, String instance, PrintStream out) {
         ServiceProcess process = ServiceProcess.start(service, jar(service), port, properties(service, instance),
                 SERVICE_JVM, out);
         started.add(process);
-        process.awaitReady(READY_TIMEOUT);
         return process;
     }
 

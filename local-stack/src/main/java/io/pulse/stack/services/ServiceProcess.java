@@ -71,16 +71,8 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    public Service service() {
-        return service;
-    }
-
     public String url() {
         return "http://127.0.0.1:" + port;
-    }
-
-    public long pid() {
-        return process.pid();
     }
 
     public boolean isAlive() {
