@@ -9,7 +9,10 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
+import java.time.temporal.ChronoField;
 import java.time.temporal.TemporalAccessor;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +36,7 @@ public final class TimestampParser {
                 case "iso" -> this::iso;
                 case "epoch-seconds" -> TimestampParser::epochSeconds;
                 case "epoch-millis" -> TimestampParser::epochMillis;
-                default -> pattern(DateTimeFormatter.ofPattern(name));
+                default -> pattern(strict(name));
             });
         }
     }
@@ -62,6 +65,15 @@ public final class TimestampParser {
         }
         return parseText(DateTimeFormatter.ISO_DATE_TIME, value.asText())
                 .or(() -> parseText(DateTimeFormatter.ISO_LOCAL_DATE, value.asText()));
+    }
+
+    /**
+     * A pattern read strictly, so an impossible date ({@code 2019-02-30}) is refused instead of moved to the end of
+     * the month. Strict resolution needs an era for {@code yyyy} (year of era): the current one, as people mean.
+     */
+    private static DateTimeFormatter strict(String pattern) {
+        return new DateTimeFormatterBuilder().appendPattern(pattern).parseDefaulting(ChronoField.ERA, 1)
+                .toFormatter().withResolverStyle(ResolverStyle.STRICT);
     }
 
     private Format pattern(DateTimeFormatter formatter) {

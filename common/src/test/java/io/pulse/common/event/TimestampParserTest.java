@@ -36,11 +36,25 @@ class TimestampParserTest {
     }
 
     @Test
-    void refusesWhatMatchesNoFormat() {
+    void aDateAloneIsMidnightInTheTypesZone() throws TimestampException {
+        TimestampParser utc = new TimestampParser(new TimestampSpec("Date", List.of("yyyy-MM-dd"), ZoneOffset.UTC));
+        assertThat(utc.parse(F.textNode("2019-01-20"))).isEqualTo(Instant.parse("2019-01-20T00:00:00Z"));
+        // Lisbon is UTC+1 on 1 July (summer time): its midnight is 23:00 UTC the day before.
+        TimestampParser lisbon = new TimestampParser(new TimestampSpec("Date", List.of("yyyy-MM-dd"), ZoneId.of("Europe/Lisbon")));
+        assertThat(lisbon.parse(F.textNode("2020-07-01"))).isEqualTo(Instant.parse("2020-06-30T23:00:00Z"));
+        assertThatThrownBy(() -> utc.parse(F.textNode("2019-02-30"))).hasMessageContaining("matches none");
+        assertThatThrownBy(() -> utc.parse(F.textNode("20/01/2019"))).hasMessageContaining("matches none");
+    }
+
+    @Test
+    void refusesWhatMatchesNoFormat() throws TimestampException {
         assertThatThrownBy(() -> parser.parse(F.textNode("yesterday"))).hasMessageContaining("matches none of the formats");
         assertThatThrownBy(() -> parser.parse(F.booleanNode(true))).hasMessageContaining("string or a number");
         assertThatThrownBy(() -> parser.parse(null)).hasMessageContaining("missing");
         assertThatThrownBy(() -> parser.parse(F.numberNode(Double.NaN))).hasMessageContaining("matches none");
         assertThatThrownBy(() -> parser.parse(F.textNode("2018-13-45 99:00:00"))).hasMessageContaining("matches none");
+        assertThatThrownBy(() -> parser.parse(F.textNode("2018-02-29 10:00:00"))).hasMessageContaining("matches none");
+        TimestampParser uuuu = new TimestampParser(new TimestampSpec("t", List.of("uuuu-MM-dd"), ZoneOffset.UTC));
+        assertThat(uuuu.parse(F.textNode("2016-02-29"))).isEqualTo(Instant.parse("2016-02-29T00:00:00Z"));
     }
 }

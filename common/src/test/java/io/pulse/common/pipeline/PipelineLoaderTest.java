@@ -60,6 +60,29 @@ class PipelineLoaderTest {
     }
 
     @Test
+    void bundledPipelineDeclaresFramesAndSongPlays() {
+        Pipeline p = PipelineLoader.load(PipelineLoader.BUNDLED);
+        Metric users = p.metric("unique_users").orElseThrow();
+        assertThat(users.from()).isEqualTo("frame");
+        assertThat(users.distinct()).contains("uid");
+        assertThat(users.groupBy()).isEmpty();
+        assertThat(users.granularity()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(users.aggregations()).containsExactly(Aggregation.COUNT, Aggregation.DISTINCT);
+        assertThat(p.eventType("frame").orElseThrow().timestamp().formats()).containsExactly("epoch-seconds");
+
+        Metric plays = p.metric("plays").orElseThrow();
+        assertThat(plays.from()).isEqualTo("song_play");
+        assertThat(plays.value()).contains("Number of Plays");
+        assertThat(plays.groupBy()).containsExactly("Song");
+        assertThat(plays.granularity()).isEqualTo(Duration.ofDays(1));
+        assertThat(plays.aggregations()).containsExactly(Aggregation.COUNT, Aggregation.SUM);
+        TimestampSpec date = p.eventType("song_play").orElseThrow().timestamp();
+        assertThat(date.field()).isEqualTo("Date");
+        assertThat(date.formats()).containsExactly("yyyy-MM-dd");
+        assertThat(date.zone()).isEqualTo(ZoneOffset.UTC);
+    }
+
+    @Test
     void readsAValidFileWithDefaults() throws IOException {
         Pipeline p = load(pipeline("value: duration\ngroup-by: [client]\ngranularity: 5m"));
         Metric m = p.metric("m").orElseThrow();
