@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import io.pulse.common.derive.DatePart;
 import io.pulse.common.derive.GeohashCell;
+import io.pulse.common.derive.HeatIndex;
 import io.pulse.common.derive.PointSource;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -83,6 +84,33 @@ class PipelineLoaderTest {
         assertThat(date.field()).isEqualTo("Date");
         assertThat(date.formats()).containsExactly("yyyy-MM-dd");
         assertThat(date.zone()).isEqualTo(ZoneOffset.UTC);
+    }
+
+    @Test
+    void bundledPipelineDeclaresTripsAndHeatIndexWithDerivedFields() {
+        Pipeline p = PipelineLoader.load(PipelineLoader.BUNDLED);
+        EventType trip = p.eventType("trip").orElseThrow();
+        assertThat(trip.derived()).containsExactly(
+                new GeohashCell("origin_cell", new PointSource.WktPoint("origin_coord"), 5),
+                new GeohashCell("destination_cell", new PointSource.WktPoint("destination_coord"), 5));
+        assertThat(trip.timestamp().formats()).containsExactly("yyyy-MM-dd HH:mm:ss");
+        Metric trips = p.metric("trips").orElseThrow();
+        assertThat(trips.value()).isEmpty();
+        assertThat(trips.groupBy()).containsExactly("region", "origin_cell");
+        assertThat(trips.granularity()).isEqualTo(Duration.ofDays(1));
+        assertThat(trips.aggregations()).containsExactly(Aggregation.COUNT);
+
+        EventType weather = p.eventType("weather_reading").orElseThrow();
+        assertThat(weather.derived()).containsExactly(new HeatIndex("heat_index", "temperature", "humidity"));
+        Metric heat = p.metric("heat_index").orElseThrow();
+        assertThat(heat.value()).contains("heat_index");
+        assertThat(heat.groupBy()).containsExactly("city");
+        assertThat(heat.granularity()).isEqualTo(Duration.ofHours(1));
+        assertThat(heat.aggregations()).containsExactly(Aggregation.COUNT, Aggregation.SUM, Aggregation.AVG,
+                Aggregation.MIN, Aggregation.MAX);
+        assertThat(p.eventTypes().keySet())
+                .containsExactly("translation_delivered", "frame", "song_play", "trip", "weather_reading");
+        assertThat(p.metrics().keySet()).containsExactly("delivery_time", "unique_users", "plays", "trips", "heat_index");
     }
 
     @Test
