@@ -10,6 +10,7 @@ import io.pulse.query.api.MetricInfo;
 import io.pulse.query.api.SeriesResponse;
 import io.pulse.query.api.TopResponse;
 import io.pulse.query.series.Series;
+import io.pulse.query.series.WhereFilter;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
@@ -19,7 +20,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 @RegisterForReflection(
         targets = {Bucket.class, BucketUpdate.class, DistinctSketch.class, QuantileSketch.class, MetricInfo.class,
                 SeriesResponse.class, Series.class, Series.Point.class, TopResponse.class, TopResponse.Ranked.class,
-                LiveResource.LiveBucket.class, Problem.class},
+                LiveResource.LiveBucket.class, WhereFilter.CellBox.class, Problem.class},
         classNames = {"io.pulse.common.pipeline.PipelineFile", "io.pulse.common.pipeline.PipelineFile$EventTypeEntry",
                 "io.pulse.common.pipeline.PipelineFile$TimestampEntry",
                 "io.pulse.common.pipeline.PipelineFile$MetricEntry"})

@@ -8,6 +8,7 @@ import io.pulse.common.pipeline.Pipeline;
 import io.pulse.common.problem.Problem;
 import io.pulse.query.live.LiveUpdates;
 import io.pulse.query.series.QueryParameters;
+import io.pulse.query.series.WhereFilter;
 import io.smallrye.mutiny.Multi;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -59,7 +60,7 @@ public class LiveResource {
             throw QueryParameters.invalid("group_by", "live events are per bucket of each group; roll-ups come from "
                     + "/series", List.of("where=field:value to follow some groups"));
         }
-        Map<String, Set<String>> filter = QueryParameters.where(metric, where);
+        Map<String, Set<String>> filter = WhereFilter.parse(pipeline, metric, where).accepted();
         Multi<OutboundSseEvent> buckets = live.stream()
                 .filter(u -> u.metric().equals(metric.name()))
                 .filter(u -> filter.entrySet().stream().allMatch(w -> w.getValue().contains(u.group().get(w.getKey()))))

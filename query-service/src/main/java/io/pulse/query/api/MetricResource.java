@@ -14,6 +14,7 @@ import io.pulse.query.series.QueryParameters;
 import io.pulse.query.series.Series;
 import io.pulse.query.series.SeriesCalculator;
 import io.pulse.query.series.SeriesRequest;
+import io.pulse.query.series.WhereFilter;
 import io.pulse.query.store.BucketRepository;
 import io.pulse.query.store.BucketRow;
 import io.smallrye.common.annotation.Blocking;
@@ -28,9 +29,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -74,7 +73,7 @@ public class MetricResource {
             @Parameter(description = "a multiple of the granularity", example = "5m") @QueryParam("step") String step,
             @Parameter(description = "count, sum, avg, min, max, distinct or pNN", example = "avg") @QueryParam("agg") String agg,
             @Parameter(description = "group fields kept apart, comma-separated", example = "client_name") @QueryParam("group_by") String groupBy,
-            @Parameter(description = "field:value or field:a|b, repeatable", example = "client_name:airliberty") @QueryParam("where") List<String> where) {
+            @Parameter(description = "field:value or field:a|b, repeatable; on a geohash-cell field also field:bbox(minLon,minLat,maxLon,maxLat)", example = "client_name:airliberty") @QueryParam("where") List<String> where) {
         return answer(metric, from, to, step, null, agg, groupBy, where);
     }
 
@@ -116,23 +115,24 @@ public class MetricResource {
         Aggregation agg = QueryParameters.agg(metric, aggText);
         List<String> groupBy = by == null || by.isBlank() ? metric.groupBy() : QueryParameters.groupBy(metric, by, "by");
         int k = QueryParameters.integer("k", kText, 10, 1, 1000);
+        WhereFilter filter = WhereFilter.parse(pipeline, metric, where);
         Optional<Instant[]> range = range(metric, fromText, toText, metric.granularity(), false);
         if (range.isEmpty()) {
-            return new TopResponse(metric.name(), agg.wireName(), groupBy, null, null, k, List.of());
+            return new TopResponse(metric.name(), agg.wireName(), groupBy, null, null, k, List.of(), boxes(filter));
         }
         Instant from = range.get()[0];
         Instant to = range.get()[1];
         long g = metric.granularity().toMillis();
         Duration whole = Duration.ofMillis((Duration.between(from, to).toMillis() + g - 1) / g * g);
         SeriesRequest request = new SeriesRequest(metric, agg, whole, null, from, from.plus(whole), groupBy,
-                QueryParameters.where(metric, where));
+                filter.accepted());
         List<TopResponse.Ranked> top = compute(request).stream()
                 .map(s -> new TopResponse.Ranked(s.group(), s.points().get(0).value(), s.points().get(0).count(),
                         s.points().get(0).error()))
                 .filter(r -> r.value() != null)
                 .sorted(Comparator.comparing(TopResponse.Ranked::value).reversed())
                 .limit(k).toList();
-        return new TopResponse(metric.name(), agg.wireName(), groupBy, from, to, k, top);
+        return new TopResponse(metric.name(), agg.wireName(), groupBy, from, to, k, top, boxes(filter));
     }
 
     private SeriesResponse answer(String metricName, String fromText, String toText, String stepText, String windowText,
@@ -142,14 +142,16 @@ public class MetricResource {
         Duration step = QueryParameters.multipleOfGranularity(metric, "step", stepText, false);
         Duration window = windowText == null ? null : QueryParameters.multipleOfGranularity(metric, "window", windowText, true);
         List<String> groupBy = QueryParameters.groupBy(metric, groupByText, "group_by");
-        Map<String, Set<String>> where = QueryParameters.where(metric, whereTexts);
+        WhereFilter where = WhereFilter.parse(pipeline, metric, whereTexts);
         String stepName = Durations.format(step);
         String windowName = window == null ? null : Durations.format(window);
         Optional<Instant[]> range = range(metric, fromText, toText, step, window != null);
         if (range.isEmpty()) {
-            return new SeriesResponse(metric.name(), agg.wireName(), stepName, windowName, null, null, groupBy, List.of());
+            return new SeriesResponse(metric.name(), agg.wireName(), stepName, windowName, null, null, groupBy, List.of(),
+                    boxes(where));
         }
-        SeriesRequest request = new SeriesRequest(metric, agg, step, window, range.get()[0], range.get()[1], groupBy, where);
+        SeriesRequest request = new SeriesRequest(metric, agg, step, window, range.get()[0], range.get()[1], groupBy,
+                where.accepted());
         if (request.points() > maxPoints) {
             throw QueryParameters.invalid("step", request.points() + " points exceed the limit of " + maxPoints,
                     List.of("a step of at least " + Durations.format(step.multipliedBy(request.points() / maxPoints + 1))));
@@ -160,7 +162,12 @@ public class MetricResource {
                     + " points exceed the limit of " + maxPoints, List.of("fewer group fields", "a where filter", "a larger step"));
         }
         return new SeriesResponse(metric.name(), agg.wireName(), stepName, windowName, request.from(), request.to(),
-                groupBy, series);
+                groupBy, series, boxes(where));
+    }
+
+    /** Bounding-box filters, reported in the answer with their exactness; null (absent) without one. */
+    private static List<WhereFilter.CellBox> boxes(WhereFilter where) {
+        return where.boxes().isEmpty() ? null : where.boxes();
     }
 
     private Metric metric(String name) {

@@ -1,14 +1,19 @@
 package io.pulse.query.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.pulse.query.series.WhereFilter;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 
-/** The answer of {@code /top}: groups ranked by their value over the whole range, largest first. */
+/**
+ * The answer of {@code /top}: groups ranked by their value over the whole range, largest first; {@code filter}
+ * only with a bounding-box {@code where}: how exact it is.
+ */
 public record TopResponse(String metric, String agg, List<String> by, Instant from, Instant to, int k,
-                          List<Ranked> top) {
+                          List<Ranked> top,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) List<WhereFilter.CellBox> filter) {
 
     /** One group's value; {@code error} as on series points, for approximate aggregations. */
     public record Ranked(SortedMap<String, String> group, Double value, long count,
