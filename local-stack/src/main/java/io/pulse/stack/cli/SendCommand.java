@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -78,9 +79,9 @@ class SendCommand implements Callable<Integer> {
 
     private void report(JsonNode status, PrintWriter out) {
         out.println();
-        out.printf("upload %s of %s as %s: %s%n", status.path("upload_id").asText(), file.getFileName(), type,
+        out.printf(Locale.ROOT, "upload %s of %s as %s: %s%n", status.path("upload_id").asText(), file.getFileName(), type,
                 status.path("state").asText());
-        out.printf("  rows read  %,d%n  accepted   %,d%n  rejected   %,d%n", status.path("rows_read").asLong(),
+        out.printf(Locale.ROOT, "  rows read  %,d%n  accepted   %,d%n  rejected   %,d%n", status.path("rows_read").asLong(),
                 status.path("accepted").asLong(), status.path("rejected").asLong());
         if (status.hasNonNull("failure")) {
             out.println("  failure    " + status.path("failure").asText());
@@ -91,7 +92,7 @@ class SendCommand implements Callable<Integer> {
             for (JsonNode row : errors) {
                 for (JsonNode e : row.path("errors")) {
                     String field = e.path("field").asText();
-                    out.printf("    line %d%s: %s%n", row.path("index").asLong(), field.isEmpty() ? "" : " " + field,
+                    out.printf(Locale.ROOT, "    line %d%s: %s%n", row.path("index").asLong(), field.isEmpty() ? "" : " " + field,
                             e.path("message").asText());
                 }
             }

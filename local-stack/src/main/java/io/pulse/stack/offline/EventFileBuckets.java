@@ -270,7 +270,9 @@ public final class EventFileBuckets {
                 }
                 return add(time, value);
             } catch (JsonProcessingException e) {
-                return "not valid JSON: " + e.getOriginalMessage().lines().findFirst().orElse("");
+                // Jackson's own positions count within the line alone: the line number said here is the one that helps
+                String reason = e.getOriginalMessage().lines().findFirst().orElse("").replaceFirst(" \\(start marker at .*", "");
+                return "not valid JSON: " + reason;
             }
         }
 

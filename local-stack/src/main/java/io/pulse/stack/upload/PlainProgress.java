@@ -2,6 +2,7 @@ package io.pulse.stack.upload;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
+import java.util.Locale;
 
 /** Progress as plain lines, for output that is not a terminal (a log, a pipe): at most one line a second. */
 public final class PlainProgress implements UploadProgress {
@@ -19,7 +20,7 @@ public final class PlainProgress implements UploadProgress {
     @Override
     public void sent(long bytes, long total) {
         if (bytes == total || due()) {
-            out.printf("sent %,d of %,d bytes (%d%%)%n", bytes, total, total == 0 ? 100 : bytes * 100 / total);
+            out.printf(Locale.ROOT, "sent %,d of %,d bytes (%d%%)%n", bytes, total, total == 0 ? 100 : bytes * 100 / total);
             out.flush();
         }
     }
@@ -29,7 +30,7 @@ public final class PlainProgress implements UploadProgress {
         boolean last = !status.path("state").asText().equals("processing");
         if (last || due() || !sendingDone) {
             sendingDone = true;
-            out.printf("%s: %,d rows read (about %,d in the file), %,d accepted, %,d rejected%n",
+            out.printf(Locale.ROOT, "%s: %,d rows read (about %,d in the file), %,d accepted, %,d rejected%n",
                     status.path("state").asText(), status.path("rows_read").asLong(), expectedRows,
                     status.path("accepted").asLong(), status.path("rejected").asLong());
             out.flush();

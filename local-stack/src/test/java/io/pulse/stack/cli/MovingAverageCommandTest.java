@@ -121,7 +121,7 @@ class MovingAverageCommandTest {
     void badInputIsOneLineNamingTheLineAndTheReason() throws IOException {
         String good = "{\"timestamp\": \"2018-12-26 18:11:08.509654\", \"duration\": 20}";
         assertBad(List.of(good, good, "{\"timestamp\": \"2018-12-26 18:11:08.509654\", \"duration\": 2"),
-                "pulse: bad.json:3: not valid JSON: Unexpected end-of-input");
+                "pulse: bad.json:3: not valid JSON: Unexpected end-of-input: expected close marker for Object\n");
         assertBad(List.of(good, "{\"timestamp\": \"2018-12-26 18:11:08\"}"), "pulse: bad.json:2: 'duration' is missing");
         assertBad(List.of("{\"timestamp\": \"2018-12-26 18:11:08\", \"duration\": \"20\"}"),
                 "pulse: bad.json:1: 'duration' is not a number: \"20\"");
