@@ -33,14 +33,14 @@ public final class TerminalProgress implements UploadProgress {
             sending = null;
         }
         if (reading == null) {
-            reading = bar("Ingesting", expectedRows).setUnit(" rows", 1).showSpeed().build();
+            reading = bar("Ingesting", expectedRows).setUnit(" rows", 1).build();
         }
         long read = status.path("rows_read").asLong();
         if (read > reading.getMax() || !status.path("state").asText().equals("processing")) {
             reading.maxHint(read); // the count while sending is an estimate: blank lines, multi-line CSV cells
         }
         reading.stepTo(read);
-        reading.setExtraMessage(status.path("accepted").asLong() + " accepted, " + status.path("rejected").asLong() + " rejected");
+        reading.setExtraMessage(" " + status.path("rejected").asLong() + " rejected");
     }
 
     private ProgressBarBuilder bar(String task, long max) {
