@@ -179,8 +179,10 @@ public final class EventFileBuckets {
                     }
                     filled += read;
                     int cut = pos + filled >= end ? filled : lastLineBreak(buffer, filled) + 1;
-                    if (cut == 0) {
-                        buffer = Arrays.copyOf(buffer, buffer.length * 2); // a line longer than the buffer
+                    if (cut == 0) { // no whole line yet: read on, into a larger buffer for a line longer than it
+                        if (filled == buffer.length) {
+                            buffer = Arrays.copyOf(buffer, buffer.length * 2);
+                        }
                         continue;
                     }
                     parse(buffer, cut, pos);
