@@ -109,6 +109,19 @@ class MovingAverageCommandTest {
                 "{\"date\": \"2018-12-26 18:12:00\", \"average_nr_words\": 22.5}");
     }
 
+    /** The file is read in 1 MiB chunks; a longer line is still one event. */
+    @Test
+    void aLineLongerThanAChunkIsOneEvent() throws IOException {
+        String padding = "x".repeat(3 << 20);
+        Path file = write("long.json", List.of(
+                "{\"timestamp\": \"2018-12-26 18:11:08.509654\", \"note\": \"" + padding + "\", \"duration\": 20}",
+                "{\"timestamp\": \"2018-12-26 18:15:19.903159\", \"duration\": 31}",
+                "{\"timestamp\": \"2018-12-26 18:23:19.903159\", \"note\": \"" + padding + "\", \"duration\": 54}"));
+        Run run = movingAverage(file, 10);
+        assertThat(run.err()).isEmpty();
+        assertThat(run.lines()).containsExactlyElementsOf(WORKED_EXAMPLE_OUTPUT);
+    }
+
     @Test
     void anEmptyFilePrintsNothing() throws IOException {
         Run run = movingAverage(write("empty.json", List.of()), 10);
