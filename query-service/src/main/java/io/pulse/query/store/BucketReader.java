@@ -133,7 +133,9 @@ public class BucketReader {
         String sql = "SELECT group_key, bucket_start, event_count, value_sum, value_min, value_max"
                 + (sketches ? ", distinct_sketch, quantile_sketch" : "")
                 + " FROM " + table + " WHERE metric = ? AND bucket_start >= ? AND bucket_start < ?"
-                + (groupKeys == null ? "" : " AND group_key = ANY (?)") + " ORDER BY bucket_start";
+                // no ORDER BY: it would tempt the planner into the (metric, bucket_start) index, reading every
+                // group's rows to keep a few, where the primary key finds just the filtered groups' rows
+                + (groupKeys == null ? "" : " AND group_key = ANY (?)");
         List<GroupBucket> rows = new ArrayList<>();
         Map<String, SortedMap<String, String>> groups = new HashMap<>();
         try (PreparedStatement s = connection.prepareStatement(sql)) {
