@@ -1,22 +1,17 @@
 package io.pulse.query.api;
 
-import io.pulse.common.bucket.Bucket;
-import io.pulse.common.bucket.DistinctSketch;
-import io.pulse.common.bucket.QuantileSketch;
-import io.pulse.common.json.Json;
 import io.pulse.common.pipeline.Aggregation;
 import io.pulse.common.pipeline.Durations;
 import io.pulse.common.pipeline.Metric;
 import io.pulse.common.pipeline.Pipeline;
 import io.pulse.common.problem.Problem;
-import io.pulse.query.series.GroupBucket;
 import io.pulse.query.series.QueryParameters;
 import io.pulse.query.series.Series;
 import io.pulse.query.series.SeriesCalculator;
 import io.pulse.query.series.SeriesRequest;
 import io.pulse.query.series.WhereFilter;
+import io.pulse.query.store.BucketReader;
 import io.pulse.query.store.BucketRepository;
-import io.pulse.query.store.BucketRow;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -30,7 +25,6 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.TreeMap;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -50,6 +44,9 @@ public class MetricResource {
 
     @Inject
     BucketRepository buckets;
+
+    @Inject
+    BucketReader reader;
 
     /** Most points one answer may hold, over all its series; more is a 400 asking for a larger step. */
     @ConfigProperty(name = "pulse.query.max-points", defaultValue = "10000")
@@ -199,17 +196,7 @@ public class MetricResource {
     }
 
     private List<Series> compute(SeriesRequest request) {
-        List<GroupBucket> rows = buckets.between(request.metric().name(), request.firstBucket(), request.endOfBuckets())
-                .stream().map(MetricResource::toGroupBucket).toList();
-        return SeriesCalculator.compute(request, rows);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static GroupBucket toGroupBucket(BucketRow row) {
-        TreeMap<String, String> group = Json.read(row.groupKey, TreeMap.class);
-        return new GroupBucket(group, row.start, new Bucket(row.count, row.sum, row.min, row.max,
-                row.distinctSketch == null ? null : DistinctSketch.fromBytes(row.distinctSketch),
-                row.quantileSketch == null ? null : QuantileSketch.fromBytes(row.quantileSketch)));
+        return SeriesCalculator.compute(request, reader.read(request));
     }
 
     private static Instant floor(Instant t, Duration unit) {

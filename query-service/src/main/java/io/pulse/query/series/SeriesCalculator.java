@@ -71,7 +71,8 @@ public final class SeriesCalculator {
         };
     }
 
-    private static boolean matches(SeriesRequest request, Map<String, String> group) {
+    /** Whether a group passes the request's {@code where}; also used to narrow what is read from the store. */
+    public static boolean matches(SeriesRequest request, Map<String, String> group) {
         return request.where().entrySet().stream().allMatch(w -> w.getValue().contains(group.get(w.getKey())));
     }
 

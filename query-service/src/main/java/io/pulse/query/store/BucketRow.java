@@ -10,7 +10,7 @@ import java.io.Serializable;
 import java.time.Instant;
 import java.util.Objects;
 
-/** A stored bucket; read through Panache, written only by {@link BucketRepository#upsert}. */
+/** A stored bucket; read through Panache, written only by {@link BucketRepository#upsertAll}. */
 @Entity
 @Table(name = "bucket")
 @IdClass(BucketRow.Key.class)

@@ -12,6 +12,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -32,7 +33,7 @@ class RetentionJobTest {
         Instant s = Instant.parse(start);
         BucketUpdate u = new BucketUpdate("delivery_time", new TreeMap<>(Map.of("client_name", client)), s,
                 s.plusSeconds(60), Bucket.EMPTY.add(1), 0, true, Instant.now());
-        QuarkusTransaction.requiringNew().run(() -> buckets.upsert(u));
+        buckets.upsertAll(List.of(u));
     }
 
     @Test

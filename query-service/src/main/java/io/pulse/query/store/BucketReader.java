@@ -1,0 +1,180 @@
+package io.pulse.query.store;
+
+import io.pulse.common.bucket.Bucket;
+import io.pulse.common.bucket.DistinctSketch;
+import io.pulse.common.bucket.QuantileSketch;
+import io.pulse.common.json.Json;
+import io.pulse.common.pipeline.Aggregation;
+import io.pulse.query.series.GroupBucket;
+import io.pulse.query.series.SeriesCalculator;
+import io.pulse.query.series.SeriesRequest;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import javax.sql.DataSource;
+
+/**
+ * Reads the buckets a {@link SeriesRequest} draws on, doing in PostgreSQL what it can do exactly: it reads the
+ * coarsest roll-up whose units never straddle a point, filters groups by key, rolls all groups into one when none
+ * is asked for, and fetches sketches only for the aggregations that merge them. The calculator then sees fewer,
+ * larger buckets that merge to the same values.
+ */
+@ApplicationScoped
+public class BucketReader {
+
+    private static final String BUCKETS = "bucket";
+    private static final SortedMap<String, String> ALL_GROUPS = Collections.unmodifiableSortedMap(new TreeMap<>());
+
+    @Inject
+    DataSource dataSource;
+
+    public List<GroupBucket> read(SeriesRequest request) {
+        Optional<Rollup> rollup = coarsest(request);
+        String table = rollup.map(r -> r.table).orElse(BUCKETS);
+        boolean sketches = needsSketches(request.agg());
+        try (Connection connection = dataSource.getConnection()) {
+            List<String> groupKeys = null;
+            if (!request.where().isEmpty()) {
+                groupKeys = matchingGroups(connection, request);
+                if (groupKeys.isEmpty()) {
+                    return List.of();
+                }
+            }
+            if (request.groupBy().isEmpty() && request.where().isEmpty() && !sketches) {
+                return rolledUp(connection, request, table);
+            }
+            return perGroup(connection, request, table, groupKeys, sketches);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the buckets of " + request.metric().name(), e);
+        }
+    }
+
+    /**
+     * The coarsest roll-up whose units each fall wholly inside or outside every point's span: the unit is a multiple
+     * of the granularity and divides the step and window, and the buckets read start and end on unit boundaries.
+     * Distinct counts and quantiles need the buckets' sketches, which are not rolled up.
+     */
+    static Optional<Rollup> coarsest(SeriesRequest request) {
+        if (needsSketches(request.agg())) {
+            return Optional.empty();
+        }
+        long granularity = request.metric().granularity().toMillis();
+        for (Rollup rollup : List.of(Rollup.DAY, Rollup.HOUR)) {
+            long unit = rollup.unit.toMillis();
+            if (unit > granularity && unit % granularity == 0 && request.step().toMillis() % unit == 0
+                    && (!request.isMoving() || request.window().toMillis() % unit == 0)
+                    && request.firstBucket().toEpochMilli() % unit == 0 && request.endOfBuckets().toEpochMilli() % unit == 0) {
+                return Optional.of(rollup);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean needsSketches(Aggregation agg) {
+        return agg.kind() == Aggregation.Kind.DISTINCT || agg.kind() == Aggregation.Kind.QUANTILE;
+    }
+
+    /**
+     * The keys of the groups with buckets in the range that pass {@code where}, found among the daily roll-ups:
+     * a group with a bucket in the range has a day row in it, and there are far fewer of those.
+     */
+    private static List<String> matchingGroups(Connection connection, SeriesRequest request) throws SQLException {
+        List<String> keys = new ArrayList<>();
+        try (PreparedStatement s = connection.prepareStatement("SELECT DISTINCT group_key FROM " + Rollup.DAY.table
+                + " WHERE metric = ? AND bucket_start >= ? AND bucket_start < ?")) {
+            s.setString(1, request.metric().name());
+            s.setObject(2, utc(Rollup.DAY.floor(request.firstBucket())));
+            s.setObject(3, utc(request.endOfBuckets()));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    String key = rs.getString(1);
+                    if (SeriesCalculator.matches(request, group(key))) {
+                        keys.add(key);
+                    }
+                }
+            }
+        }
+        return keys;
+    }
+
+    /** Every group of every bucket start merged in SQL: one row per start, for a request that keeps no group apart. */
+    private static List<GroupBucket> rolledUp(Connection connection, SeriesRequest request, String table) throws SQLException {
+        List<GroupBucket> rows = new ArrayList<>();
+        try (PreparedStatement s = connection.prepareStatement("SELECT bucket_start, sum(event_count), sum(value_sum), "
+                + "min(value_min), max(value_max) FROM " + table + " WHERE metric = ? AND bucket_start >= ? "
+                + "AND bucket_start < ? GROUP BY bucket_start")) {
+            bindRange(s, request);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new GroupBucket(ALL_GROUPS, rs.getObject(1, OffsetDateTime.class).toInstant(),
+                            new Bucket(rs.getLong(2), rs.getDouble(3), nullableDouble(rs, 4), nullableDouble(rs, 5))));
+                }
+            }
+        }
+        return rows;
+    }
+
+    private static List<GroupBucket> perGroup(Connection connection, SeriesRequest request, String table,
+                                              List<String> groupKeys, boolean sketches) throws SQLException {
+        String sql = "SELECT group_key, bucket_start, event_count, value_sum, value_min, value_max"
+                + (sketches ? ", distinct_sketch, quantile_sketch" : "")
+                + " FROM " + table + " WHERE metric = ? AND bucket_start >= ? AND bucket_start < ?"
+                // no ORDER BY: it would tempt the planner into the (metric, bucket_start) index, reading every
+                // group's rows to keep a few, where the primary key finds just the filtered groups' rows
+                + (groupKeys == null ? "" : " AND group_key = ANY (?)");
+        List<GroupBucket> rows = new ArrayList<>();
+        Map<String, SortedMap<String, String>> groups = new HashMap<>();
+        try (PreparedStatement s = connection.prepareStatement(sql)) {
+            bindRange(s, request);
+            if (groupKeys != null) {
+                s.setArray(4, connection.createArrayOf("text", groupKeys.toArray()));
+            }
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    byte[] distinct = sketches ? rs.getBytes(7) : null;
+                    byte[] quantiles = sketches ? rs.getBytes(8) : null;
+                    rows.add(new GroupBucket(groups.computeIfAbsent(rs.getString(1), BucketReader::group),
+                            rs.getObject(2, OffsetDateTime.class).toInstant(),
+                            new Bucket(rs.getLong(3), rs.getDouble(4), nullableDouble(rs, 5), nullableDouble(rs, 6),
+                                    distinct == null ? null : DistinctSketch.fromBytes(distinct),
+                                    quantiles == null ? null : QuantileSketch.fromBytes(quantiles))));
+                }
+            }
+        }
+        return rows;
+    }
+
+    private static void bindRange(PreparedStatement s, SeriesRequest request) throws SQLException {
+        s.setString(1, request.metric().name());
+        s.setObject(2, utc(request.firstBucket()));
+        s.setObject(3, utc(request.endOfBuckets()));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static SortedMap<String, String> group(String groupKey) {
+        return Json.read(groupKey, TreeMap.class);
+    }
+
+    private static Double nullableDouble(ResultSet rs, int column) throws SQLException {
+        double value = rs.getDouble(column);
+        return rs.wasNull() ? null : value;
+    }
+
+    private static OffsetDateTime utc(Instant t) {
+        return t.atOffset(ZoneOffset.UTC);
+    }
+}
