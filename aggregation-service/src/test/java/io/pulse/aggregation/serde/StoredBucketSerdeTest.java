@@ -22,8 +22,8 @@ class StoredBucketSerdeTest {
     @Test
     void randomBucketsComeBackEqualWithEveryEstimate() {
         Random random = new Random(11);
-        for (int round = 0; round < 200; round++) {
-            int events = random.nextInt(3_000);
+        for (int round = 0; round < 40; round++) {
+            int events = random.nextInt(2_500);
             DistinctSketch distinct = DistinctSketch.empty();
             QuantileSketch quantiles = QuantileSketch.empty();
             long count = 0;
