@@ -143,7 +143,7 @@ class AggregationBenchmark {
                             "kafka-streams.state.dir", data.resolve("state").toString(),
                             "quarkus.http.host", "127.0.0.1", "quarkus.log.level", "WARN"),
                     jvm, new PrintStream(OutputStream.nullOutputStream()))) {
-                aggregation.awaitReady(Duration.ofSeconds(60));
+                aggregation.awaitReady(Duration.ofMinutes(3)); // generous: a busy shared machine starts slowly
                 AggregatesReader reader = new AggregatesReader(broker.bootstrapServers(), expected);
                 long visible = writeInOneTransaction(broker);
                 Duration cpuBefore = cpuTime(jar);
