@@ -219,7 +219,8 @@ public final class BucketProcessor implements Processor<String, CanonicalEvent, 
 
         /** Sign-flipped hex keeps negative (pre-1970) starts in order too. */
         private static String prefix(long start) {
-            return String.format("%016x", start ^ Long.MIN_VALUE);
+            String hex = Long.toHexString(start ^ Long.MIN_VALUE);
+            return "0".repeat(16 - hex.length()) + hex;
         }
     }
 }

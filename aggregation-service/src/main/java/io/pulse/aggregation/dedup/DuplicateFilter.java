@@ -3,7 +3,6 @@ package io.pulse.aggregation.dedup;
 import io.micrometer.core.instrument.Counter;
 import io.pulse.common.event.CanonicalEvent;
 import java.time.Duration;
-import java.time.Instant;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
@@ -39,8 +38,8 @@ public final class DuplicateFilter implements FixedKeyProcessor<String, Canonica
     public void process(FixedKeyRecord<String, CanonicalEvent> record) {
         CanonicalEvent event = record.value();
         long ts = event.ts();
-        try (WindowStoreIterator<Long> earlier = seen.fetch(event.id(), Instant.ofEpochMilli(ts - horizon.toMillis()),
-                Instant.ofEpochMilli(ts + horizon.toMillis()))) {
+        // The epoch-millisecond overload: the Instant one formats an error message on every call.
+        try (WindowStoreIterator<Long> earlier = seen.fetch(event.id(), ts - horizon.toMillis(), ts + horizon.toMillis())) {
             if (earlier.hasNext()) {
                 duplicates.increment();
                 return;

@@ -6,6 +6,7 @@ import io.pulse.aggregation.buckets.Emitted;
 import io.pulse.aggregation.buckets.StoredBucket;
 import io.pulse.aggregation.dedup.DuplicateFilter;
 import io.pulse.aggregation.serde.JsonSerde;
+import io.pulse.aggregation.serde.StoredBucketSerde;
 import io.pulse.common.Topics;
 import io.pulse.common.event.CanonicalEvent;
 import io.pulse.common.event.DeadLetter;
@@ -42,7 +43,7 @@ import org.apache.kafka.streams.state.Stores;
 public final class MetricsTopology {
 
     public static final Serde<CanonicalEvent> EVENTS = JsonSerde.of(CanonicalEvent.class);
-    static final Serde<StoredBucket> STORED = JsonSerde.of(StoredBucket.class);
+    static final Serde<StoredBucket> STORED = new StoredBucketSerde();
 
     private final Pipeline pipeline;
     private final TopologySettings settings;

@@ -54,7 +54,7 @@ public final class DistinctSketch {
             values.add(value);
             return values.size() <= EXACT_LIMIT ? new DistinctSketch(values, null) : new DistinctSketch(null, hllOf(values));
         }
-        HllSketch copy = HllSketch.heapify(hll.toCompactByteArray());
+        HllSketch copy = hll.copy();
         copy.update(value);
         return new DistinctSketch(null, copy);
     }

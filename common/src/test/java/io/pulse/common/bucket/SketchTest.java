@@ -1,10 +1,16 @@
 package io.pulse.common.bucket;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pulse.common.json.Json;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import org.apache.datasketches.common.SketchesException;
+import org.apache.datasketches.hll.HllSketch;
+import org.apache.datasketches.hll.TgtHllType;
 import org.junit.jupiter.api.Test;
 
 class SketchTest {
@@ -85,5 +91,57 @@ class SketchTest {
         assertThat(s.quantile(0.5)).isEqualTo(50.0);
         assertThat(s.quantile(0.99)).isEqualTo(99.0);
         assertThat(QuantileSketch.empty().quantile(0.5)).isNull();
+    }
+    /** The aggregation's path: every value added to a sketch just read from bytes, then written back to bytes. */
+    @Test
+    void quantilesUpdatedThroughTheirBytesStayWithinTheRankErrorOfTheRawValues() {
+        Random random = new Random(17);
+        double[] all = new double[20_000];
+        QuantileSketch stored = QuantileSketch.empty();
+        for (int i = 0; i < all.length; i++) {
+            all[i] = Math.exp(random.nextGaussian()) * 40;  // long-tailed, like delivery times
+            byte[] before = stored.toBytes();
+            QuantileSketch read = QuantileSketch.fromBytes(before);
+            stored = QuantileSketch.fromBytes(read.add(all[i]).toBytes());
+            assertThat(read.toBytes()).as("a sketch read from bytes is not changed by add").isEqualTo(before);
+        }
+        Arrays.sort(all);
+        double error = stored.rankError();
+        assertThat(error).isBetween(0.001, 0.05);
+        assertThat(stored.quantile(0)).isEqualTo(all[0]);
+        assertThat(stored.quantile(1)).isEqualTo(all[all.length - 1]);
+        for (double q : new double[] {0.5, 0.9, 0.99}) {
+            int rank = Arrays.binarySearch(all, stored.quantile(q));
+            double trueRank = (rank < 0 ? -rank - 1 : rank + 1) / (double) all.length;
+            assertThat(Math.abs(trueRank - q)).as("p" + q).isLessThanOrEqualTo(error);
+        }
+    }
+
+    @Test
+    void distinctValuesAddedThroughTheirBytesCountLikeAPlainSetThenLikeOneHyperLogLogUpdatedInPlace() {
+        Random random = new Random(5);
+        SortedSet<String> truth = new TreeSet<>();
+        HllSketch inPlace = null; // from the switch on: the kept values in order, then each new one
+        DistinctSketch stored = DistinctSketch.empty();
+        for (int i = 0; i < 6_000; i++) {
+            String value = "user-" + random.nextInt(4_000);
+            truth.add(value);
+            if (inPlace != null) {
+                inPlace.update(value);
+            } else if (truth.size() > DistinctSketch.EXACT_LIMIT) {
+                inPlace = new HllSketch(DistinctSketch.LG_K, TgtHllType.HLL_4);
+                truth.forEach(inPlace::update);
+            }
+            stored = DistinctSketch.fromBytes(DistinctSketch.fromBytes(stored.toBytes()).add(value).toBytes());
+            assertThat(stored.isExact()).isEqualTo(inPlace == null);
+            assertThat(stored.estimate()).isEqualTo(inPlace == null ? truth.size() : Math.round(inPlace.getEstimate()));
+        }
+        assertThat(Math.abs(stored.estimate() - truth.size()) / truth.size()).isLessThanOrEqualTo(stored.relativeError());
+    }
+
+    @Test
+    void bytesThatAreNoSketchAreRefused() {
+        assertThatThrownBy(() -> QuantileSketch.fromBytes(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}))
+                .isInstanceOf(SketchesException.class);
     }
 }
