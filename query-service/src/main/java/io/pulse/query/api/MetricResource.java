@@ -198,7 +198,7 @@ public class MetricResource {
     }
 
     @SuppressWarnings("unchecked")
-    private static GroupBucket toGroupBucket(BucketRow row) {
+    static GroupBucket toGroupBucket(BucketRow row) {
         TreeMap<String, String> group = Json.read(row.groupKey, TreeMap.class);
         return new GroupBucket(group, row.start, new Bucket(row.count, row.sum, row.min, row.max,
                 row.distinctSketch == null ? null : DistinctSketch.fromBytes(row.distinctSketch),
