@@ -7,23 +7,26 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 
 /**
- * Fans stored bucket updates out to live subscribers. A subscriber that cannot keep up fails with a back-pressure
- * error and is dropped; it never slows the consumer that stores updates.
+ * Fans batches of stored bucket updates out to live subscribers. A subscriber that cannot keep up fails with a
+ * back-pressure error and is dropped; it never slows the consumer that stores updates, nor other subscribers.
  */
 @ApplicationScoped
 public class LiveUpdates {
 
-    /** Updates a subscriber may fall behind by before it is dropped. */
-    static final int SLACK = 1024;
+    /** Committed batches a subscriber may fall behind by before it is dropped. */
+    static final int SLACK = 256;
 
-    private final BroadcastProcessor<BucketUpdate> broadcast = BroadcastProcessor.create();
+    private final BroadcastProcessor<List<BucketUpdate>> broadcast = BroadcastProcessor.create();
 
-    /** Called once the updates are committed to the store. */
+    /** Called once a batch of updates is committed, so subscribers reading the store see it. */
     public void published(List<BucketUpdate> updates) {
-        updates.forEach(broadcast::onNext);
+        if (!updates.isEmpty()) {
+            broadcast.onNext(List.copyOf(updates));
+        }
     }
 
-    public Multi<BucketUpdate> stream() {
+    /** The batches committed from now on, one list per consumer transaction. */
+    public Multi<List<BucketUpdate>> batches() {
         return broadcast.onOverflow().buffer(SLACK);
     }
 }

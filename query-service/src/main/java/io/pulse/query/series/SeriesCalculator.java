@@ -10,6 +10,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -28,12 +29,10 @@ public final class SeriesCalculator {
             groups.put(new TreeMap<>(), new TreeMap<>()); // one roll-up series, even with no data
         }
         for (GroupBucket b : buckets) {
-            if (!matches(request, b.group())) {
-                continue;
+            if (matches(request.where(), b.group())) {
+                groups.computeIfAbsent(kept(request.groupBy(), b.group()), k -> new TreeMap<>())
+                        .merge(b.start(), b.bucket(), Bucket::merge);
             }
-            SortedMap<String, String> kept = new TreeMap<>();
-            request.groupBy().forEach(field -> kept.put(field, b.group().get(field)));
-            groups.computeIfAbsent(kept, k -> new TreeMap<>()).merge(b.start(), b.bucket(), Bucket::merge);
         }
         List<Series> result = new ArrayList<>();
         groups.forEach((group, byStart) -> result.add(new Series(group, points(request, byStart))));
@@ -48,7 +47,8 @@ public final class SeriesCalculator {
         return points;
     }
 
-    static Double value(Aggregation agg, Bucket b) {
+    /** The value of {@code agg} over the events of {@code b}; null when it has none. */
+    public static Double value(Aggregation agg, Bucket b) {
         if (b.count() == 0) {
             return null;
         }
@@ -63,7 +63,8 @@ public final class SeriesCalculator {
         };
     }
 
-    static Map<String, Double> error(Aggregation agg, Bucket b) {
+    /** The error bound of {@link #value} for approximate aggregations ({@link Series.Point#error()}); null when exact. */
+    public static Map<String, Double> error(Aggregation agg, Bucket b) {
         return switch (agg.kind()) {
             case DISTINCT -> Map.of("relative", b.distinct() == null ? 0 : b.distinct().relativeError());
             case QUANTILE -> Map.of("rank", b.quantiles() == null ? 0 : b.quantiles().rankError());
@@ -71,9 +72,16 @@ public final class SeriesCalculator {
         };
     }
 
-    /** Whether a group passes the request's {@code where}; also used to narrow what is read from the store. */
-    public static boolean matches(SeriesRequest request, Map<String, String> group) {
-        return request.where().entrySet().stream().allMatch(w -> w.getValue().contains(group.get(w.getKey())));
+    /** Whether a stored group passes the {@code where} filter: one of the accepted values for every field named. */
+    public static boolean matches(Map<String, Set<String>> where, Map<String, String> group) {
+        return where.entrySet().stream().allMatch(w -> w.getValue().contains(group.get(w.getKey())));
+    }
+
+    /** The group a stored group rolls up into: its values of the fields kept apart. */
+    public static SortedMap<String, String> kept(List<String> groupBy, Map<String, String> group) {
+        SortedMap<String, String> kept = new TreeMap<>();
+        groupBy.forEach(field -> kept.put(field, group.get(field)));
+        return kept;
     }
 
     /** Groups in the order of their JSON, which escapes values so distinct groups never compare equal. */

@@ -102,7 +102,7 @@ public class BucketReader {
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     String key = rs.getString(1);
-                    if (SeriesCalculator.matches(request, group(key))) {
+                    if (SeriesCalculator.matches(request.where(), group(key))) {
                         keys.add(key);
                     }
                 }

@@ -134,6 +134,11 @@ public class BucketRepository implements PanacheRepositoryBase<BucketRow, Bucket
         return t.atOffset(ZoneOffset.UTC);
     }
 
+    /** The metric's buckets starting in {@code [from, to)}, oldest first. */
+    public List<BucketRow> between(String metric, Instant from, Instant to) {
+        return list("metric = ?1 and start >= ?2 and start < ?3 order by start", metric, from, to);
+    }
+
     /**
      * Deletes a metric's buckets that start before {@code before}; answers how many. Roll-up rows wholly before it
      * go too, and the one it cuts through is recomputed from what is left beneath it.

@@ -1,5 +1,10 @@
 package io.pulse.query.store;
 
+import io.pulse.common.bucket.Bucket;
+import io.pulse.common.bucket.DistinctSketch;
+import io.pulse.common.bucket.QuantileSketch;
+import io.pulse.common.json.Json;
+import io.pulse.query.series.GroupBucket;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -9,6 +14,7 @@ import jakarta.persistence.Table;
 import java.io.Serializable;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /** A stored bucket; read through Panache, written only by {@link BucketRepository#upsertAll}. */
 @Entity
@@ -75,5 +81,14 @@ public class BucketRow extends PanacheEntityBase {
         public int hashCode() {
             return Objects.hash(metric, groupKey, start);
         }
+    }
+
+    /** This row as the calculator merges it: its group and the bucket with its sketches. */
+    @SuppressWarnings("unchecked")
+    public GroupBucket groupBucket() {
+        TreeMap<String, String> group = Json.read(groupKey, TreeMap.class);
+        return new GroupBucket(group, start, new Bucket(count, sum, min, max,
+                distinctSketch == null ? null : DistinctSketch.fromBytes(distinctSketch),
+                quantileSketch == null ? null : QuantileSketch.fromBytes(quantileSketch)));
     }
 }
