@@ -24,7 +24,9 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -82,7 +84,8 @@ class FiveWorkloadsIT {
     private static List<List<String>> csv(Path file) throws IOException {
         List<List<String>> rows = new ArrayList<>();
         Pattern cell = Pattern.compile("\"((?:[^\"]|\"\")*)\"|([^,]*)");
-        for (String line : Files.readAllLines(file).subList(1, Files.readAllLines(file).size())) {
+        List<String> lines = Files.readAllLines(file);
+        for (String line : lines.subList(1, lines.size())) {
             List<String> cells = new ArrayList<>();
             Matcher m = cell.matcher(line);
             int at = 0;
@@ -111,21 +114,15 @@ class FiveWorkloadsIT {
     }
 
     @Test
-    void uniqueUsersPerMinuteCountLateFramesInTheirMinute() {
-        List<JsonNode> frames = new ArrayList<>();
+    void uniqueUsersPerMinuteCountLateFramesInTheirMinute() throws IOException {
         JsonNode sent = client.sendNdjson("frame", SAMPLES.resolve("frames.ndjson"));
         assertThat(sent.path("rejected").asInt()).isZero();
-        Map<String, java.util.Set<String>> users = new TreeMap<>();
-        try {
-            for (String line : Files.readAllLines(SAMPLES.resolve("frames.ndjson"))) {
-                frames.add(Json.read(line, JsonNode.class));
-            }
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        for (JsonNode f : frames) {
+        List<String> frames = Files.readAllLines(SAMPLES.resolve("frames.ndjson"));
+        Map<String, Set<String>> users = new TreeMap<>();
+        for (String line : frames) {
+            JsonNode f = Json.read(line, JsonNode.class);
             String minute = Instant.ofEpochSecond(f.path("ts").asLong() / 60 * 60).toString();
-            users.computeIfAbsent(minute, m -> new java.util.TreeSet<>()).add(f.path("uid").asText());
+            users.computeIfAbsent(minute, m -> new TreeSet<>()).add(f.path("uid").asText());
         }
         Map<String, Double> expected = new TreeMap<>();
         users.forEach((minute, uids) -> expected.put(minute, (double) uids.size()));
