@@ -50,7 +50,13 @@ class IngestBenchmark {
     private static final int WARM_UP = Integer.getInteger("benchmark.warm-up", 100_000);
     /** Events per POST: a batch a client would send, well under the 64 MiB body limit. */
     private static final int PER_REQUEST = Integer.getInteger("benchmark.per-request", 10_000);
-    private static final int SENDERS = Integer.getInteger("benchmark.senders", 2);
+    /**
+     * Requests in flight at once, each on its own connection: while one waits for its body's next bytes or for
+     * Kafka's acknowledgements, the others keep ingest busy, as many clients would.
+     */
+    private static final int SENDERS = Integer.getInteger("benchmark.senders", 4);
+    /** JVM options for the ingest service, e.g. {@code -XX:StartFlightRecording=filename=ingest.jfr} to profile it. */
+    private static final String SERVICE_JVM_OPTIONS = System.getProperty("benchmark.service-jvm-options", "");
     private static final Path HOME = Path.of(System.getProperty("pulse.home", "..")).toAbsolutePath().normalize();
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -73,13 +79,16 @@ class IngestBenchmark {
     void ndjsonOverHttpAgainstAPlainProducer() throws Exception {
         try (KafkaBroker broker = KafkaBroker.start(data.resolve("kafka"), Ports.free(), Ports.free())) {
             TopicSetup.create(broker.bootstrapServers(), PipelineLoader.load(PipelineLoader.BUNDLED), 2);
+            // Both sides get their input ready-made, so neither timing includes making it.
+            byte[][] lines = new byte[EVENTS][];
             long bytes = 0;
-            for (long n = 0; n < EVENTS; n++) {
-                bytes += line(n).getBytes(StandardCharsets.UTF_8).length;
+            for (int n = 0; n < EVENTS; n++) {
+                lines[n] = line(n).getBytes(StandardCharsets.UTF_8);
+                bytes += lines[n].length;
             }
 
-            plainProducer(broker, 0, WARM_UP);
-            double producerSeconds = plainProducer(broker, 0, EVENTS);
+            plainProducer(broker, lines, WARM_UP);
+            double producerSeconds = plainProducer(broker, lines, EVENTS);
 
             int port = Ports.free();
             try (ServiceProcess ingest = ServiceProcess.start(Service.INGEST,
@@ -87,10 +96,10 @@ class IngestBenchmark {
                     Map.of("kafka.bootstrap.servers", broker.bootstrapServers(),
                             "pulse.ingest.uploads.directory", data.resolve("uploads").toString(),
                             "quarkus.http.host", "127.0.0.1", "quarkus.log.level", "WARN"),
-                    List.of(), new PrintStream(OutputStream.nullOutputStream()))) {
+                    serviceJvmOptions(), new PrintStream(OutputStream.nullOutputStream()))) {
                 ingest.awaitReady(Duration.ofSeconds(60));
-                overHttp(ingest.url(), WARM_UP);
-                double httpSeconds = overHttp(ingest.url(), EVENTS);
+                overHttp(ingest.url(), lines, WARM_UP);
+                double httpSeconds = overHttp(ingest.url(), lines, EVENTS);
 
                 double mb = bytes / 1e6;
                 System.out.printf(Locale.ROOT, "%nIngest benchmark: %,d events, %.1f MB of NDJSON (%.0f bytes/event), "
@@ -105,8 +114,12 @@ class IngestBenchmark {
         }
     }
 
-    /** Seconds for a producer configured as ingest's to have Kafka acknowledge {@code count} lines. */
-    private static double plainProducer(KafkaBroker broker, long first, long count) throws Exception {
+    private static List<String> serviceJvmOptions() {
+        return SERVICE_JVM_OPTIONS.isBlank() ? List.of() : List.of(SERVICE_JVM_OPTIONS.trim().split("\\s+"));
+    }
+
+    /** Seconds for a producer configured as ingest's to have Kafka acknowledge the first {@code count} lines. */
+    private static double plainProducer(KafkaBroker broker, byte[][] lines, int count) throws Exception {
         Map<String, Object> config = new HashMap<>();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -115,12 +128,15 @@ class IngestBenchmark {
         config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         AtomicLong failed = new AtomicLong();
+        String[] keys = new String[count];
+        for (int n = 0; n < count; n++) {
+            keys[n] = client(n);
+        }
         try (var producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
             producer.partitionsFor(Topics.events("translation_delivered"));
             long start = System.nanoTime();
-            for (long n = first; n < first + count; n++) {
-                producer.send(new ProducerRecord<>(Topics.events("translation_delivered"), client(n),
-                        line(n).getBytes(StandardCharsets.UTF_8)), (m, e) -> {
+            for (int n = 0; n < count; n++) {
+                producer.send(new ProducerRecord<>(Topics.events("translation_delivered"), keys[n], lines[n]), (m, e) -> {
                     if (e != null) {
                         failed.incrementAndGet();
                     }
@@ -133,13 +149,16 @@ class IngestBenchmark {
         }
     }
 
-    /** Seconds for {@code count} lines to be answered 202 by ingest, in requests of PER_REQUEST from SENDERS. */
-    private static double overHttp(String url, long count) throws Exception {
+    /**
+     * Seconds for the first {@code count} lines to be answered 202 by ingest: NDJSON requests of PER_REQUEST lines,
+     * made before timing, POSTed by SENDERS threads at once, each waiting for its 202 before sending its next.
+     */
+    private static double overHttp(String url, byte[][] lines, int count) throws Exception {
         List<byte[]> bodies = new ArrayList<>();
-        for (long from = 0; from < count; from += PER_REQUEST) {
+        for (int from = 0; from < count; from += PER_REQUEST) {
             ByteArrayOutputStream body = new ByteArrayOutputStream();
-            for (long n = from; n < Math.min(count, from + PER_REQUEST); n++) {
-                body.write(line(n).getBytes(StandardCharsets.UTF_8));
+            for (int n = from; n < Math.min(count, from + PER_REQUEST); n++) {
+                body.write(lines[n]);
             }
             bodies.add(body.toByteArray());
         }

@@ -3,17 +3,19 @@ package io.pulse.common.event;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pulse.common.pipeline.TimestampSpec;
 import java.math.BigDecimal;
+import java.text.ParsePosition;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.LocalDateTime;
+import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
-import java.time.format.DateTimeParseException;
 import java.time.format.ResolverStyle;
 import java.time.temporal.ChronoField;
 import java.time.temporal.TemporalAccessor;
+import java.time.temporal.TemporalQueries;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -88,17 +90,33 @@ public final class TimestampParser {
         return value -> value.isTextual() ? parseText(formatter, value.asText()) : Optional.empty();
     }
 
+    /**
+     * The zoned, else local date-time, else date reading of {@code text}, as {@code parseBest} would give, without the
+     * exceptions that both a text of another format and each refused reading cost: per event, they cost more than the
+     * parse itself.
+     */
     private Optional<Instant> parseText(DateTimeFormatter formatter, String text) {
+        String trimmed = text.trim();
+        ParsePosition position = new ParsePosition(0);
+        if (formatter.parseUnresolved(trimmed, position) == null || position.getIndex() < trimmed.length()) {
+            return Optional.empty();
+        }
         try {
-            TemporalAccessor parsed = formatter.parseBest(text.trim(), ZonedDateTime::from, LocalDateTime::from, LocalDate::from);
-            if (parsed instanceof ZonedDateTime z) {
-                return Optional.of(z.toInstant());
+            TemporalAccessor parsed = formatter.parse(trimmed);
+            if (parsed.query(TemporalQueries.zone()) != null) {
+                try {
+                    return Optional.of(ZonedDateTime.from(parsed).toInstant());
+                } catch (DateTimeException e) {
+                    // a zone without a full date-time (a pattern such as "yyyy-MM-dd XXX"): read as parseBest would
+                }
             }
-            if (parsed instanceof LocalDateTime l) {
-                return Optional.of(l.atZone(zone).toInstant());
+            LocalDate date = parsed.query(TemporalQueries.localDate());
+            LocalTime time = parsed.query(TemporalQueries.localTime());
+            if (date != null && time != null) {
+                return Optional.of(date.atTime(time).atZone(zone).toInstant());
             }
-            return Optional.of(((LocalDate) parsed).atStartOfDay(zone).toInstant());
-        } catch (DateTimeParseException e) {
+            return date == null ? Optional.empty() : Optional.of(date.atStartOfDay(zone).toInstant());
+        } catch (DateTimeException e) {
             return Optional.empty();
         }
     }

@@ -24,14 +24,17 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
  * Checks one item against its type's JSON Schema and reads its time; turns a valid item into the canonical event.
@@ -84,7 +87,7 @@ public class EventValidator {
     /** The canonical event, or every reason the item is refused. */
     public Outcome validate(EventType type, JsonNode item) {
         List<FieldError> errors = new ArrayList<>();
-        nonFinite(item, "", errors);
+        nonFinite(item, new ArrayDeque<>(), errors);
         for (ValidationMessage m : schemas.get(type.name()).validate(item)) {
             errors.add(new FieldError(pointer(m), m.getError()));
         }
@@ -141,16 +144,23 @@ public class EventValidator {
 
     /**
      * A number too large for a double (such as {@code 1e999}) is read as infinity, which JSON cannot carry on to
-     * Kafka and no metric can use: it is refused where it stands.
+     * Kafka and no metric can use: it is refused where it stands. The pointer is spelt out only for such a number.
      */
-    private static void nonFinite(JsonNode node, String pointer, List<FieldError> errors) {
+    private static void nonFinite(JsonNode node, Deque<String> path, List<FieldError> errors) {
         if (node.isFloatingPointNumber() && !node.isBigDecimal() && !Double.isFinite(node.doubleValue())) {
-            errors.add(new FieldError(pointer, "number out of range: larger than a 64-bit floating-point number"));
+            errors.add(new FieldError(path.stream().map(step -> "/" + step).collect(Collectors.joining()),
+                    "number out of range: larger than a 64-bit floating-point number"));
         } else if (node.isObject()) {
-            node.properties().forEach(e -> nonFinite(e.getValue(), pointer + "/" + FieldError.segment(e.getKey()), errors));
+            for (Map.Entry<String, JsonNode> property : node.properties()) {
+                path.addLast(FieldError.segment(property.getKey()));
+                nonFinite(property.getValue(), path, errors);
+                path.removeLast();
+            }
         } else if (node.isArray()) {
             for (int i = 0; i < node.size(); i++) {
-                nonFinite(node.get(i), pointer + "/" + i, errors);
+                path.addLast(Integer.toString(i));
+                nonFinite(node.get(i), path, errors);
+                path.removeLast();
             }
         }
     }
