@@ -9,11 +9,14 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
+import java.time.temporal.ChronoField;
 import java.time.temporal.TemporalAccessor;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -109,7 +112,10 @@ class TimestampParserTest {
                 "2018-13-45 99:00:00", "2018-12-26 18:11:08.509654 trailing", "2018-12-26T", "", "yesterday",
                 "2021-03-28 01:30:00", "2020-07-01T12:00:00", "2020-07-01T12:00:00[Europe/Paris]", "2019-02-29");
         for (String pattern : patterns) {
-            assertSameReadings(List.of(pattern), DateTimeFormatter.ofPattern(pattern), zone, texts);
+            // patterns are read strictly (an impossible date such as 2019-02-29 is refused), with the current era
+            DateTimeFormatter strict = new DateTimeFormatterBuilder().appendPattern(pattern)
+                    .parseDefaulting(ChronoField.ERA, 1).toFormatter().withResolverStyle(ResolverStyle.STRICT);
+            assertSameReadings(List.of(pattern), strict, zone, texts);
         }
         assertSameReadings(List.of("iso"), DateTimeFormatter.ISO_DATE_TIME, zone, texts);
     }
