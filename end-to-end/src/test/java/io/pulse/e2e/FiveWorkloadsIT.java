@@ -205,7 +205,7 @@ class FiveWorkloadsIT {
     /** The NWS heat index (wpc.ncep.noaa.gov/html/heatindex_equation.shtml), written out here to check the service. */
     private static double nwsHeatIndex(double t, double rh) {
         double simple = 0.5 * (t + 61.0 + ((t - 68.0) * 1.2) + (rh * 0.094));
-        if (simple < 80) {
+        if ((simple + t) / 2 < 80) {
             return simple;
         }
         double hi = -42.379 + 2.04901523 * t + 10.14333127 * rh - .22475541 * t * rh - .00683783 * t * t

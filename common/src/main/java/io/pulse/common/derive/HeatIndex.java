@@ -7,7 +7,8 @@ import java.time.Instant;
 /**
  * The heat index (°F) of the U.S. National Weather Service, from the air temperature (°F) and the relative
  * humidity (%), as the NWS publishes it (https://www.wpc.ncep.noaa.gov/html/heatindex_equation.shtml): the simple
- * formula first; where that gives 80 °F or more, the Rothfusz regression with the NWS's two adjustments.
+ * formula first; where its average with the temperature is 80 °F or more, the Rothfusz regression with the NWS's two
+ * adjustments.
  *
  * @param name             the derived field
  * @param temperatureField a number field, °F
@@ -42,7 +43,7 @@ public record HeatIndex(String name, String temperatureField, String humidityFie
     /** The NWS heat index of temperature {@code t} (°F) at relative humidity {@code rh} (%). */
     public static double fahrenheit(double t, double rh) {
         double simple = 0.5 * (t + 61.0 + (t - 68.0) * 1.2 + rh * 0.094);
-        if (simple < 80) {
+        if ((simple + t) / 2 < 80) { // the NWS decides on the simple result averaged with the temperature
             return simple;
         }
         double hi = -42.379 + 2.04901523 * t + 10.14333127 * rh - 0.22475541 * t * rh - 0.00683783 * t * t

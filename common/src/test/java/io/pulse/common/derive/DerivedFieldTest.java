@@ -74,6 +74,9 @@ class DerivedFieldTest {
         // Below 80 °F the simple formula stands: 0.5 * (70 + 61 + (70 - 68) * 1.2 + 50 * 0.094) = 69.05.
         assertThat(HeatIndex.fahrenheit(70, 50)).isCloseTo(69.05, within(1e-9));
         assertThat(HeatIndex.fahrenheit(91, 55)).isCloseTo(rothfusz(91, 55), within(1e-9));
+        // The choice is made on the simple result averaged with the temperature: at 78 °F and 100 % the simple formula
+        // gives 0.5 * (78 + 61 + 12 + 9.4) = 80.2, its average with 78 is 79.1 < 80, so 80.2 stands.
+        assertThat(HeatIndex.fahrenheit(78, 100)).isCloseTo(80.2, within(1e-9));
         // Dry and hot: minus ((13 - RH) / 4) * sqrt((17 - |T - 95|) / 17).
         assertThat(HeatIndex.fahrenheit(100, 10)).isCloseTo(rothfusz(100, 10) - 0.75 * Math.sqrt(12.0 / 17), within(1e-9));
         // Humid and warm: plus ((RH - 85) / 10) * ((87 - T) / 5).
