@@ -7,4 +7,9 @@ package io.pulse.common.event;
  * @param message what is wrong with it
  */
 public record FieldError(String field, String message) {
+
+    /** A property name as one step of a JSON Pointer: RFC 6901 writes '~' and '/' as '~0' and '~1'. */
+    public static String segment(String name) {
+        return name.replace("~", "~0").replace("/", "~1");
+    }
 }

@@ -1,6 +1,8 @@
 package io.pulse.common.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pulse.common.derive.DerivedField;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -11,8 +13,14 @@ import java.util.Optional;
  * @param timestamp how to read the event time
  * @param idField   the field identifying an event, if duplicates must be recognised; null otherwise
  * @param keyField  the field whose value keys the Kafka record; null to key by event id
+ * @param derived   the fields computed from each valid event at ingest, in file order
  */
-public record EventType(String name, JsonNode schema, TimestampSpec timestamp, String idField, String keyField) {
+public record EventType(String name, JsonNode schema, TimestampSpec timestamp, String idField, String keyField,
+                        List<DerivedField> derived) {
+
+    public Optional<DerivedField> derivedField(String field) {
+        return derived.stream().filter(d -> d.name().equals(field)).findFirst();
+    }
 
     public Optional<String> id() {
         return Optional.ofNullable(idField);

@@ -14,7 +14,8 @@ record PipelineFile(
             @JsonProperty(value = "schema", required = true) JsonNode schema,
             @JsonProperty(value = "timestamp", required = true) TimestampEntry timestamp,
             @JsonProperty("id") String id,
-            @JsonProperty("key") String key) {
+            @JsonProperty("key") String key,
+            @JsonProperty("derived") LinkedHashMap<String, JsonNode> derived) {
     }
 
     record TimestampEntry(

@@ -7,7 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.pulse.common.derive.DerivedField;
+import io.pulse.common.derive.DerivedFieldReader;
+import io.pulse.common.derive.InvalidDerivedField;
 import io.pulse.common.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
@@ -104,7 +108,32 @@ public final class PipelineLoader {
         if (entry.key() != null) {
             requireField(fields, entry.key(), at + ".key");
         }
-        return new EventType(name, schema, new TimestampSpec(ts.field(), formats, zone), entry.id(), entry.key());
+        return new EventType(name, schema, new TimestampSpec(ts.field(), formats, zone), entry.id(), entry.key(),
+                derived(entry.derived(), schema, fields, zone, at + ".derived"));
+    }
+
+    private List<DerivedField> derived(Map<String, JsonNode> declared, JsonNode schema, Set<String> fields, ZoneId zone,
+                                       String at) {
+        if (declared == null) {
+            return List.of();
+        }
+        DerivedFieldReader reader = new DerivedFieldReader(schema.get("properties"), zone);
+        List<DerivedField> derived = new ArrayList<>();
+        declared.forEach((name, spec) -> {
+            String where = at + "." + name;
+            requireName(name, where);
+            if (fields.contains(name)) {
+                throw new PipelineException(source, where, "'" + name + "' is already a field of the schema",
+                        "give the derived field a name the schema does not use");
+            }
+            try {
+                derived.add(reader.read(name, spec));
+            } catch (InvalidDerivedField e) {
+                throw new PipelineException(source, e.path().isEmpty() ? where : where + "." + e.path(), e.problem(),
+                        e.fix());
+            }
+        });
+        return List.copyOf(derived);
     }
 
     private Metric metric(String name, PipelineFile.MetricEntry entry, Map<String, EventType> types) {
@@ -115,10 +144,11 @@ public final class PipelineLoader {
             throw new PipelineException(source, at + ".from", "unknown event type '" + entry.from() + "'",
                     "use one of " + types.keySet() + " or declare it under 'event-types'");
         }
-        Set<String> fields = schemaFields(type.schema(), "event-types." + type.name() + ".schema");
+        Set<String> fields = new LinkedHashSet<>(schemaFields(type.schema(), "event-types." + type.name() + ".schema"));
+        type.derived().forEach(d -> fields.add(d.name()));
         if (entry.value() != null) {
             requireField(fields, entry.value(), at + ".value");
-            requireNumeric(type.schema(), entry.value(), at + ".value");
+            requireNumeric(type, entry.value(), at + ".value");
         }
         if (entry.distinct() != null) {
             requireField(fields, entry.distinct(), at + ".distinct");
@@ -213,8 +243,9 @@ public final class PipelineLoader {
         }
     }
 
-    private void requireNumeric(JsonNode schema, String field, String at) {
-        JsonNode type = schema.path("properties").path(field).path("type");
+    private void requireNumeric(EventType eventType, String field, String at) {
+        JsonNode type = eventType.derivedField(field).<JsonNode>map(d -> TextNode.valueOf(d.type()))
+                .orElseGet(() -> eventType.schema().path("properties").path(field).path("type"));
         Set<String> types = type.isArray()
                 ? StreamSupport.stream(type.spliterator(), false).map(JsonNode::asText).collect(Collectors.toSet())
                 : Set.of(type.asText());

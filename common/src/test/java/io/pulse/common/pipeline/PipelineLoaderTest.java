@@ -8,6 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneOffset;
+import io.pulse.common.derive.DatePart;
+import io.pulse.common.derive.GeohashCell;
+import io.pulse.common.derive.HeatIndex;
+import io.pulse.common.derive.PointSource;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -80,6 +84,33 @@ class PipelineLoaderTest {
         assertThat(date.field()).isEqualTo("Date");
         assertThat(date.formats()).containsExactly("yyyy-MM-dd");
         assertThat(date.zone()).isEqualTo(ZoneOffset.UTC);
+    }
+
+    @Test
+    void bundledPipelineDeclaresTripsAndHeatIndexWithDerivedFields() {
+        Pipeline p = PipelineLoader.load(PipelineLoader.BUNDLED);
+        EventType trip = p.eventType("trip").orElseThrow();
+        assertThat(trip.derived()).containsExactly(
+                new GeohashCell("origin_cell", new PointSource.WktPoint("origin_coord"), 5),
+                new GeohashCell("destination_cell", new PointSource.WktPoint("destination_coord"), 5));
+        assertThat(trip.timestamp().formats()).containsExactly("yyyy-MM-dd HH:mm:ss");
+        Metric trips = p.metric("trips").orElseThrow();
+        assertThat(trips.value()).isEmpty();
+        assertThat(trips.groupBy()).containsExactly("region", "origin_cell");
+        assertThat(trips.granularity()).isEqualTo(Duration.ofDays(1));
+        assertThat(trips.aggregations()).containsExactly(Aggregation.COUNT);
+
+        EventType weather = p.eventType("weather_reading").orElseThrow();
+        assertThat(weather.derived()).containsExactly(new HeatIndex("heat_index", "temperature", "humidity"));
+        Metric heat = p.metric("heat_index").orElseThrow();
+        assertThat(heat.value()).contains("heat_index");
+        assertThat(heat.groupBy()).containsExactly("city");
+        assertThat(heat.granularity()).isEqualTo(Duration.ofHours(1));
+        assertThat(heat.aggregations()).containsExactly(Aggregation.COUNT, Aggregation.SUM, Aggregation.AVG,
+                Aggregation.MIN, Aggregation.MAX);
+        assertThat(p.eventTypes().keySet())
+                .containsExactly("translation_delivered", "frame", "song_play", "trip", "weather_reading");
+        assertThat(p.metrics().keySet()).containsExactly("delivery_time", "unique_users", "plays", "trips", "heat_index");
     }
 
     @Test
@@ -171,6 +202,78 @@ class PipelineLoaderTest {
                 .hasMessageContaining("metrics.m.distinct");
         assertThatThrownBy(() -> load(pipeline("granularity: 1m\naggregations: [p99]")))
                 .hasMessageContaining("'p99' needs a value field");
+    }
+
+    private static final String TRIP_SCHEMA = """
+            {"type": "object", "properties": {"ts": {"type": "string"}, "region": {"type": "string"},
+             "origin": {"type": "string"}, "t": {"type": "number"}, "rh": {"type": "number"}}}
+            """;
+
+    private Pipeline loadDerived(String derived, String metric) throws IOException {
+        Files.writeString(dir.resolve("trip.schema.json"), TRIP_SCHEMA);
+        Path file = dir.resolve("derived.yaml");
+        Files.writeString(file, """
+                event-types:
+                  trip:
+                    schema: trip.schema.json
+                    timestamp: {field: ts, formats: [iso]}
+                    derived:
+                %s
+                metrics:
+                  m:
+                    from: trip
+                %s
+                """.formatted(derived.indent(6), metric.indent(4)));
+        return PipelineLoader.load(file.toString());
+    }
+
+    @Test
+    void derivedFieldsAreDeclaredWithABuiltInFunctionAndUsableByMetrics() throws IOException {
+        Pipeline p = loadDerived("""
+                cell: { geohash: origin, precision: 5 }
+                hi: { heat-index: { temperature: t, humidity: rh } }
+                weekday: { date-part: day-of-week }
+                """, "value: hi\ngroup-by: [region, cell, weekday]\ndistinct: cell\ngranularity: 1d");
+        EventType trip = p.eventType("trip").orElseThrow();
+        assertThat(trip.derived()).extracting(d -> d.name()).containsExactly("cell", "hi", "weekday");
+        assertThat(trip.derivedField("cell")).contains(new GeohashCell("cell", new PointSource.WktPoint("origin"), 5));
+        assertThat(trip.derivedField("weekday")).contains(new DatePart("weekday", DatePart.Part.DAY_OF_WEEK, ZoneOffset.UTC));
+        assertThat(p.metric("m").orElseThrow().groupBy()).containsExactly("region", "cell", "weekday");
+    }
+
+    @Test
+    void badDerivedFieldsStopTheServiceNamingTheFileThePathAndTheFix() {
+        String metric = "granularity: 1d";
+        assertThatThrownBy(() -> loadDerived("cell: { geohsh: origin, precision: 5 }", metric))
+                .isInstanceOf(PipelineException.class)
+                .hasMessageContaining("derived.yaml")
+                .hasMessageContaining("'event-types.trip.derived.cell.geohsh'")
+                .hasMessageContaining("unknown function 'geohsh'")
+                .hasMessageContaining("Fix: use one of [geohash, heat-index, date-part]");
+        assertThatThrownBy(() -> loadDerived("cell: { geohash: origin }", metric))
+                .hasMessageContaining("'event-types.trip.derived.cell.precision'")
+                .hasMessageContaining("geohash needs the argument 'precision'");
+        assertThatThrownBy(() -> loadDerived("cell: { geohash: destination, precision: 5 }", metric))
+                .hasMessageContaining("'event-types.trip.derived.cell.geohash'")
+                .hasMessageContaining("field 'destination' is not in the event type's schema")
+                .hasMessageContaining("use one of [ts, region, origin, t, rh]");
+        assertThatThrownBy(() -> loadDerived("cell: { geohash: origin, precision: 13 }", metric))
+                .hasMessageContaining("'event-types.trip.derived.cell.precision'")
+                .hasMessageContaining("not a whole number from 1 to 12");
+        assertThatThrownBy(() -> loadDerived("hi: { heat-index: { temperature: t } }", metric))
+                .hasMessageContaining("'event-types.trip.derived.hi.heat-index'")
+                .hasMessageContaining("heat-index needs the argument 'humidity'");
+        assertThatThrownBy(() -> loadDerived("hi: { heat-index: { temperature: region, humidity: rh } }", metric))
+                .hasMessageContaining("'event-types.trip.derived.hi.heat-index.temperature'")
+                .hasMessageContaining("field 'region' is not a number, °F in the schema");
+        assertThatThrownBy(() -> loadDerived("region: { date-part: hour }", metric))
+                .hasMessageContaining("'event-types.trip.derived.region'").hasMessageContaining("already a field");
+        assertThatThrownBy(() -> loadDerived("Cell: { date-part: hour }", metric))
+                .hasMessageContaining("'event-types.trip.derived.Cell'").hasMessageContaining("not allowed");
+        assertThatThrownBy(() -> loadDerived("d: { date-part: date }", "value: d\ngranularity: 1d"))
+                .hasMessageContaining("'metrics.m.value'").hasMessageContaining("not numeric");
+        assertThatThrownBy(() -> loadDerived("d: { date-part: date }", "group-by: [day]\ngranularity: 1d"))
+                .hasMessageContaining("'metrics.m.group-by[0]'").hasMessageContaining("[ts, region, origin, t, rh, d]");
     }
 
     @Test

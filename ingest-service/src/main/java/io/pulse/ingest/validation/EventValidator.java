@@ -9,6 +9,8 @@ import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import io.pulse.common.derive.DerivationException;
+import io.pulse.common.derive.DerivedField;
 import io.pulse.common.event.CanonicalEvent;
 import io.pulse.common.event.FieldError;
 import io.pulse.common.event.TimestampException;
@@ -25,6 +27,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -109,13 +112,31 @@ public class EventValidator {
                 errors.add(new FieldError("/" + keyField, "the partition key must be present and a string or number"));
             }
         });
+        Map<String, JsonNode> derived = errors.isEmpty() ? derive(type, item, ts, errors) : Map.of();
         if (!errors.isEmpty()) {
             errors.sort(Comparator.comparing(FieldError::field));
             return Outcome.rejected(List.copyOf(errors));
         }
+        ((ObjectNode) item).setAll(derived);
         String id = type.id().map(item::path).filter(JsonNode::isValueNode).map(JsonNode::asText)
                 .orElseGet(() -> UUID.randomUUID().toString());
         return Outcome.accepted(new CanonicalEvent(id, type.name(), ts.toEpochMilli(), (ObjectNode) item));
+    }
+
+    /**
+     * The type's derived fields of a valid event, computed after the schema so each function reads fields of the
+     * declared types. A value that cannot be derived (a malformed point) refuses the event at its source field.
+     */
+    private static Map<String, JsonNode> derive(EventType type, JsonNode item, Instant ts, List<FieldError> errors) {
+        Map<String, JsonNode> values = new LinkedHashMap<>();
+        for (DerivedField field : type.derived()) {
+            try {
+                values.put(field.name(), field.derive(item, ts));
+            } catch (DerivationException e) {
+                errors.add(e.toFieldError());
+            }
+        }
+        return values;
     }
 
     /**
@@ -126,17 +147,12 @@ public class EventValidator {
         if (node.isFloatingPointNumber() && !node.isBigDecimal() && !Double.isFinite(node.doubleValue())) {
             errors.add(new FieldError(pointer, "number out of range: larger than a 64-bit floating-point number"));
         } else if (node.isObject()) {
-            node.properties().forEach(e -> nonFinite(e.getValue(), pointer + "/" + escape(e.getKey()), errors));
+            node.properties().forEach(e -> nonFinite(e.getValue(), pointer + "/" + FieldError.segment(e.getKey()), errors));
         } else if (node.isArray()) {
             for (int i = 0; i < node.size(); i++) {
                 nonFinite(node.get(i), pointer + "/" + i, errors);
             }
         }
-    }
-
-    /** RFC 6901: '~' and '/' in a property name are written '~0' and '~1' in a pointer. */
-    private static String escape(String name) {
-        return name.replace("~", "~0").replace("/", "~1");
     }
 
     /** A JSON Pointer to the offending field: for a missing or an unexpected property, the property itself. */

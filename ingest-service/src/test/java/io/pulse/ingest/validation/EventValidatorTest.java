@@ -2,6 +2,7 @@ package io.pulse.ingest.validation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pulse.common.event.FieldError;
@@ -81,6 +82,37 @@ class EventValidatorTest {
                 {"timestamp": "2026-11-23 00:05:01", "translation_id": "t", "client_name": "a", "duration": 1}"""));
         assertThat(ok.isAccepted()).isTrue();
         assertThat(tooFar.errors()).extracting(FieldError::field).containsExactly("/timestamp");
+    }
+
+    @Test
+    void derivedFieldsJoinTheEventsAttrs() {
+        // Wikipedia's geohash example: 42.605 N, 5.603 W is in cell ezs42.
+        var trip = validator.validate(PIPELINE.eventType("trip").orElseThrow(), json("""
+                {"region": "Asturias", "origin_coord": "POINT (-5.603 42.605)", "destination_coord": "POINT (10.40744 57.64911)",
+                 "datetime": "2018-05-28 09:03:40", "datasource": "funny_car"}"""));
+        assertThat(trip.isAccepted()).isTrue();
+        assertThat(trip.event().attrs().path("origin_cell").asText()).isEqualTo("ezs42");
+        assertThat(trip.event().attrs().path("destination_cell").asText()).isEqualTo("u4pru");
+        assertThat(trip.event().attrs().path("origin_coord").asText()).isEqualTo("POINT (-5.603 42.605)");
+
+        // Below 80 °F the NWS simple formula: 0.5 * (75 + 61 + (75 - 68) * 1.2 + 60 * 0.094) = 75.02.
+        var reading = validator.validate(PIPELINE.eventType("weather_reading").orElseThrow(), json("""
+                {"city": "Athens", "timestamp": "2024-07-01T10:30:00Z", "temperature": 75.0, "humidity": 60.0}"""));
+        assertThat(reading.event().attrs().path("heat_index").doubleValue()).isCloseTo(75.02, within(1e-9));
+    }
+
+    @Test
+    void aValueThatCannotBeDerivedRefusesTheItemAtItsSourceField() {
+        String raw = """
+                {"region": "Prague", "origin_coord": "POINT (14.49 fifty)", "destination_coord": "POINT (14.43 50.04)",
+                 "datetime": "2018-05-28 09:03:40"}""";
+        JsonNode item = json(raw);
+        var outcome = validator.validate(PIPELINE.eventType("trip").orElseThrow(), item);
+        assertThat(outcome.isAccepted()).isFalse();
+        assertThat(outcome.errors()).extracting(FieldError::field).containsExactly("/origin_coord");
+        assertThat(outcome.errors().get(0).message()).contains("'POINT (14.49 fifty)' is not a point");
+        // A refused item is left as sent: no derived field was added to it.
+        assertThat(item).isEqualTo(json(raw));
     }
 
     @Test
