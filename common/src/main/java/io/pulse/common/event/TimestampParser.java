@@ -36,7 +36,7 @@ public final class TimestampParser {
                 case "iso" -> this::iso;
                 case "epoch-seconds" -> TimestampParser::epochSeconds;
                 case "epoch-millis" -> TimestampParser::epochMillis;
-                default -> pattern(strict(name));
+                default -> pattern(name);
             });
         }
     }
@@ -76,7 +76,15 @@ public final class TimestampParser {
                 .toFormatter().withResolverStyle(ResolverStyle.STRICT);
     }
 
-    private Format pattern(DateTimeFormatter formatter) {
+    private Format pattern(String pattern) {
+        DateTimeFormatter formatter = strict(pattern);
+        Optional<LocalDateTimeText> fast = LocalDateTimeText.of(pattern);
+        if (fast.isPresent()) {
+            // The common layout is read digit by digit, several times faster; anything unusual goes to the formatter.
+            LocalDateTimeText layout = fast.get();
+            return value -> value.isTextual() ? layout.parse(value.asText()).map(t -> t.atZone(zone).toInstant())
+                    .or(() -> parseText(formatter, value.asText())) : Optional.empty();
+        }
         return value -> value.isTextual() ? parseText(formatter, value.asText()) : Optional.empty();
     }
 

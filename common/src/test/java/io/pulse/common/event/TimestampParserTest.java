@@ -57,4 +57,36 @@ class TimestampParserTest {
         TimestampParser uuuu = new TimestampParser(new TimestampSpec("t", List.of("uuuu-MM-dd"), ZoneOffset.UTC));
         assertThat(uuuu.parse(F.textNode("2016-02-29"))).isEqualTo(Instant.parse("2016-02-29T00:00:00Z"));
     }
+
+    /** The fast reader of the common layout must agree with the formatter on everything, odd text included. */
+    @Test
+    void theCommonLayoutReadsAsTheFormatterDoes() throws TimestampException {
+        TimestampParser formatterOnly = new TimestampParser(new TimestampSpec("t",
+                List.of("yyyy-MM-dd HH:mm:ss[.SSSSSS]", "yyyy-MM-dd'T'HH:mm:ss[.SSSSSS]"), ZoneOffset.UTC));
+        TimestampParser fast = new TimestampParser(new TimestampSpec("t", List.of("yyyy-MM-dd HH:mm:ss[.SSSSSS]"), ZoneOffset.UTC));
+        for (String text : List.of("2018-12-26 18:11:08.509654", "2018-12-26 18:11:08", "1999-01-01 00:00:00.000001",
+                "2020-02-29 23:59:59.999999", "2018-04-31 10:00:00", " 2018-12-26 18:11:08 ", "+2018-12-26 18:11:08", "2018-12-26 18:11:08.5",
+                "2018-12-26 24:00:00")) {
+            // the second format only differs by the literal T: the first one, the fast one, decides alone
+            assertThat(outcome(fast, text)).as(text).isEqualTo(outcome(formatterOnly, text));
+        }
+        assertThat(fast.parse(F.textNode("2018-12-26 18:11:08.509654")))
+                .isEqualTo(java.time.LocalDateTime.of(2018, 12, 26, 18, 11, 8, 509_654_000).toInstant(ZoneOffset.UTC));
+        // April 31st: the formatter's smart resolution (the 30th), not a refusal
+        assertThat(fast.parse(F.textNode("2018-04-31 10:00:00"))).isEqualTo(Instant.parse("2018-04-30T10:00:00Z"));
+        // 24:00:00 is the next midnight to the formatter's smart resolution: the fast reader leaves it to it
+        assertThat(fast.parse(F.textNode("2018-12-26 24:00:00"))).isEqualTo(Instant.parse("2018-12-27T00:00:00Z"));
+        for (String bad : List.of("2018-12-26 18:11:08.5", "2018-13-26 18:11:08",
+                "2018-12-26 18:11:08.50965x", "2018-12-26T18:11:08", "0000-12-26 18:11:08")) {
+            assertThatThrownBy(() -> fast.parse(F.textNode(bad))).as(bad).hasMessageContaining("matches none");
+        }
+    }
+
+    private static Object outcome(TimestampParser parser, String text) {
+        try {
+            return parser.parse(F.textNode(text));
+        } catch (TimestampException e) {
+            return "refused";
+        }
+    }
 }

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 /** {@code ./pulse}: the local stack and the one-command demo. */
 @Command(name = "pulse", mixinStandardHelpOptions = true, version = "Pulse 0.1.0",
         description = "Real-time event analytics on Kafka, run locally without Docker.",
-        subcommands = {UpCommand.class, DemoCommand.class})
+        subcommands = {UpCommand.class, DemoCommand.class, MovingAverageCommand.class, SendCommand.class})
 public class PulseCli {
 
     /** The repository root; {@code ./pulse} passes it, running from elsewhere falls back to the working directory. */
@@ -22,7 +22,19 @@ public class PulseCli {
 
     public static void main(String[] args) {
         quietLibraryLogging();
-        CommandLine cli = new CommandLine(new PulseCli());
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with Pulse's handling of mistakes: one line saying what is wrong, no stack trace. */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new PulseCli()).setCaseInsensitiveEnumValuesAllowed(true);
+        // A mistaken flag gets one line naming it, not the whole usage text.
+        cli.setParameterExceptionHandler((e, arguments) -> {
+            CommandLine cmd = e.getCommandLine();
+            String command = cmd.getCommandSpec().qualifiedName(" ").replaceFirst("^pulse", "./pulse");
+            cmd.getErr().println("pulse: " + e.getMessage() + " (see " + command + " --help)");
+            return cmd.getCommandSpec().exitCodeOnInvalidInput();
+        });
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             boolean userError = e instanceof IllegalArgumentException || e instanceof IllegalStateException
                     || e instanceof PipelineException;
@@ -32,7 +44,7 @@ public class PulseCli {
             }
             return 1;
         });
-        System.exit(cli.execute(args));
+        return cli;
     }
 
     private static void quietLibraryLogging() {

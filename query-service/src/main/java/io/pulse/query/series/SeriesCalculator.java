@@ -3,6 +3,7 @@ package io.pulse.query.series;
 import io.pulse.common.bucket.Bucket;
 import io.pulse.common.json.Json;
 import io.pulse.common.pipeline.Aggregation;
+import io.pulse.common.window.WindowedPoints;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -41,15 +42,9 @@ public final class SeriesCalculator {
 
     private static List<Series.Point> points(SeriesRequest request, NavigableMap<Instant, Bucket> byStart) {
         List<Series.Point> points = new ArrayList<>();
-        for (Instant ts = request.from(); ts.isBefore(request.to()); ts = ts.plus(request.step())) {
-            Instant first = request.isMoving() ? ts.minus(request.window()) : ts;
-            Instant end = request.isMoving() ? ts : ts.plus(request.step());
-            Bucket merged = Bucket.EMPTY;
-            for (Bucket b : byStart.subMap(first, true, end, false).values()) {
-                merged = merged.merge(b);
-            }
-            points.add(new Series.Point(ts, value(request.agg(), merged), merged.count(), error(request.agg(), merged)));
-        }
+        new WindowedPoints(request.from(), request.to(), request.step(), request.window()).forEach(byStart,
+                (ts, merged) -> points.add(new Series.Point(ts, value(request.agg(), merged), merged.count(),
+                        error(request.agg(), merged))));
         return points;
     }
 

@@ -1,0 +1,101 @@
+package io.pulse.stack.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pulse.stack.upload.FileUploader;
+import io.pulse.stack.upload.PlainProgress;
+import io.pulse.stack.upload.TerminalProgress;
+import io.pulse.stack.upload.UploadException;
+import io.pulse.stack.upload.UploadProgress;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "send", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Upload a CSV or NDJSON file of events to a running stack, show its progress, then print the report.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:every row accepted", "1:the upload failed, was refused, or no stack runs there",
+                "2:bad input: no such file, a bad option", "3:done, but some rows were rejected"})
+class SendCommand implements Callable<Integer> {
+
+    static final int FAILED = 1;
+    static final int BAD_INPUT = 2;
+    static final int ROWS_REJECTED = 3;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE", description = "CSV with a header row, or NDJSON (one JSON object per line).")
+    Path file;
+
+    @Option(names = "--type", required = true, paramLabel = "TYPE", description = "Event type of the rows, e.g. translation_delivered.")
+    String type;
+
+    @Option(names = "--format", paramLabel = "FORMAT",
+            description = "csv or ndjson (default: from the extension: .csv, or .ndjson/.jsonl/.json).")
+    FileUploader.Format format;
+
+    @Option(names = "--ingest", defaultValue = "http://127.0.0.1:8081", paramLabel = "URL",
+            description = "The ingest service (default: ${DEFAULT-VALUE}).")
+    URI ingest;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            err.println("pulse: " + file + ": no such readable file");
+            return BAD_INPUT;
+        }
+        FileUploader.Format sentAs;
+        try {
+            sentAs = format != null ? format : FileUploader.Format.of(file);
+        } catch (IllegalArgumentException e) {
+            err.println("pulse: " + e.getMessage());
+            return BAD_INPUT;
+        }
+        JsonNode result;
+        // A bar redraws one line of a terminal; a log or a pipe gets plain lines instead.
+        try (UploadProgress progress = System.console() != null ? new TerminalProgress(System.out) : new PlainProgress(out)) {
+            result = new FileUploader(ingest).upload(file, type, sentAs, progress);
+        } catch (UploadException e) {
+            err.println("pulse: " + e.getMessage());
+            return FAILED;
+        }
+        report(result, out);
+        if (!result.path("state").asText().equals("done")) {
+            return FAILED;
+        }
+        return result.path("rejected").asLong() > 0 ? ROWS_REJECTED : 0;
+    }
+
+    private void report(JsonNode status, PrintWriter out) {
+        out.println();
+        out.printf("upload %s of %s as %s: %s%n", status.path("upload_id").asText(), file.getFileName(), type,
+                status.path("state").asText());
+        out.printf("  rows read  %,d%n  accepted   %,d%n  rejected   %,d%n", status.path("rows_read").asLong(),
+                status.path("accepted").asLong(), status.path("rejected").asLong());
+        if (status.hasNonNull("failure")) {
+            out.println("  failure    " + status.path("failure").asText());
+        }
+        JsonNode errors = status.path("errors");
+        if (!errors.isEmpty()) {
+            out.println("  first rejected rows (by line of the file):");
+            for (JsonNode row : errors) {
+                for (JsonNode e : row.path("errors")) {
+                    String field = e.path("field").asText();
+                    out.printf("    line %d%s: %s%n", row.path("index").asLong(), field.isEmpty() ? "" : " " + field,
+                            e.path("message").asText());
+                }
+            }
+        }
+        out.flush();
+    }
+}
