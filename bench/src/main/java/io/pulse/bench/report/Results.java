@@ -20,7 +20,7 @@ public final class Results {
      * @param freshness sampled milliseconds from ingest's acknowledgement to the bucket counting the request
      */
     public record Run(String type, String metric, int size, String status, String transport, double seconds,
-                      List<Double> freshness, int missedSamples, AnswerCheck.Result check, String tolerance,
+                      List<Double> freshness, AnswerCheck.Result check, String tolerance,
                       Ceilings.Result ceiling) {
 
         public double eventsPerSecond() {
@@ -46,5 +46,5 @@ public final class Results {
     public final Map<Integer, Map<String, ProcessMemory>> memory = new LinkedHashMap<>();
     public CliVsPython.Result cli;
     /** Why {@link #cli} is missing. */
-    public String cliUnavailable = "not measured yet: it runs after the last size";
+    public String cliUnavailable = "not measured";
 }

@@ -3,11 +3,8 @@ package io.pulse.bench.run;
 import io.pulse.bench.workload.Expected;
 import io.pulse.bench.workload.Generated;
 import io.pulse.bench.workload.Workload;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 
 /** Compares the query API's answer for a workload, bucket by bucket and group by group, with the bench's own. */
@@ -30,39 +27,6 @@ public final class AnswerCheck {
 
     public AnswerCheck(QueryApi query) {
         this.query = query;
-    }
-
-    /**
-     * Waits until the roll-up count of every bucket equals the bench's; answers when that happened (nanoTime), or
-     * throws naming the first bucket still short.
-     */
-    public long awaitCounts(Workload workload, Generated generated, Duration timeout) throws InterruptedException {
-        TreeMap<Long, Long> expected = generated.expected().countsByBucket();
-        long from = expected.firstKey();
-        long to = expected.lastKey() + workload.granularity().toMillis();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        String missing;
-        while (true) {
-            Map<Long, Long> counted = new HashMap<>();
-            query.series(workload.metric(), "count", workload.granularity(), List.of(), from, to, 1)
-                    .forEach(p -> counted.merge(p.ts(), p.count(), Long::sum));
-            missing = null;
-            for (Map.Entry<Long, Long> e : expected.entrySet()) {
-                if (!e.getValue().equals(counted.getOrDefault(e.getKey(), 0L))) {
-                    missing = "bucket " + java.time.Instant.ofEpochMilli(e.getKey()) + " counts "
-                            + counted.getOrDefault(e.getKey(), 0L) + " of " + e.getValue();
-                    break;
-                }
-            }
-            if (missing == null) {
-                return System.nanoTime();
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(workload.metric() + " not complete after " + timeout.toSeconds()
-                        + " s: " + missing);
-            }
-            Thread.sleep(50);
-        }
     }
 
     public Result check(Workload workload, Generated generated) {

@@ -18,7 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Sends a generated workload through the HTTP ingest and samples freshness: for some requests, the time from
@@ -33,20 +33,17 @@ public final class Ingestion implements AutoCloseable {
     /** CSV files are sent as this many uploads, so that each one's completion is a freshness sample. */
     private static final int UPLOAD_PARTS = 10;
     private static final int SAMPLES = 20;
-    /** Between freshness polls: the resolution of the figure, traded against load on the query service. */
-    private static final long POLL_MILLIS = 20;
-    private static final Duration FRESHNESS_TIMEOUT = Duration.ofMinutes(5);
 
     /** How a workload was sent and what its samples measured. */
-    public record Sent(String transport, long startNanos, List<Double> freshnessMillis, int missedSamples) {
+    /** {@code completeNanos}: when the query API first showed every bucket with its expected count. */
+    public record Sent(String transport, long startNanos, long completeNanos, List<Double> freshnessMillis) {
     }
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final String ingestUrl;
     private final QueryApi query;
-    /** A thread per sample in flight, so that no sample waits for another's. */
-    private final ExecutorService probes = Executors.newCachedThreadPool();
+    private final ExecutorService watching = Executors.newSingleThreadExecutor();
 
     public Ingestion(String ingestUrl, QueryApi query) {
         this.ingestUrl = ingestUrl;
@@ -59,22 +56,26 @@ public final class Ingestion implements AutoCloseable {
      * @param allowedLateness the metric's: requests in flight together never span more event time than this, so
      *                        concurrency alone makes no event late
      */
-    public Sent send(Workload workload, Generated generated, Duration allowedLateness) throws Exception {
-        List<Double> freshness = Collections.synchronizedList(new ArrayList<>());
-        AtomicInteger missed = new AtomicInteger();
-        List<Future<?>> samples = Collections.synchronizedList(new ArrayList<>());
+    public Sent send(Workload workload, Generated generated, Duration allowedLateness, Duration timeout)
+            throws Exception {
+        BucketWatcher watcher = new BucketWatcher(query, workload, generated);
+        AtomicBoolean sent = new AtomicBoolean();
         long start = System.nanoTime();
-        String transport = workload.format() == Workload.Format.CSV
-                ? upload(workload, generated, freshness, missed, samples)
-                : post(workload, generated, allowedLateness, freshness, missed, samples);
-        for (Future<?> sample : List.copyOf(samples)) {
-            sample.get();
+        Future<Long> complete = watching.submit(() -> watcher.await(sent::get, timeout));
+        String transport;
+        try {
+            transport = workload.format() == Workload.Format.CSV
+                    ? upload(workload, generated, watcher)
+                    : post(workload, generated, allowedLateness, watcher);
+        } finally {
+            sent.set(true);
         }
-        return new Sent(transport, start, List.copyOf(freshness), missed.get());
+        long completeNanos = complete.get();
+        return new Sent(transport, start, completeNanos, List.copyOf(watcher.freshnessMillis()));
     }
 
-    private String post(Workload workload, Generated generated, Duration allowedLateness, List<Double> freshness,
-                        AtomicInteger missed, List<Future<?>> samples) throws Exception {
+    private String post(Workload workload, Generated generated, Duration allowedLateness, BucketWatcher watcher)
+            throws Exception {
         int size = generated.size();
         int perRequest = Math.min(MAX_PER_REQUEST, Math.max(100, size / SAMPLES));
         int requests = (size + perRequest - 1) / perRequest;
@@ -107,7 +108,7 @@ public final class Ingestion implements AutoCloseable {
                                 + (to - from) + " " + workload.type() + " events: " + answer);
                     }
                     if (sampled) {
-                        samples.add(probe(workload, generated, to, System.nanoTime(), freshness, missed));
+                        watcher.add(sample(generated, to, System.nanoTime()));
                     }
                     return null;
                 }));
@@ -121,8 +122,7 @@ public final class Ingestion implements AutoCloseable {
         return String.format("POST /v1/events NDJSON, %,d requests of %,d, %d at a time", requests, perRequest, concurrency);
     }
 
-    private String upload(Workload workload, Generated generated, List<Double> freshness, AtomicInteger missed,
-                          List<Future<?>> samples) throws Exception {
+    private String upload(Workload workload, Generated generated, BucketWatcher watcher) throws Exception {
         int size = generated.size();
         int perPart = (size + UPLOAD_PARTS - 1) / UPLOAD_PARTS;
         List<String> ids = new ArrayList<>();
@@ -145,7 +145,7 @@ public final class Ingestion implements AutoCloseable {
                 throw new IllegalStateException("upload " + ids.get(u) + " of " + rows + " " + workload.type()
                         + " rows ended as " + status);
             }
-            samples.add(probe(workload, generated, ends.get(u), done, freshness, missed));
+            watcher.add(sample(generated, ends.get(u), done));
             from = ends.get(u);
         }
         return String.format("POST /v1/uploads CSV, %d files of %,d rows, one after another", ids.size(), perPart);
@@ -163,12 +163,8 @@ public final class Ingestion implements AutoCloseable {
         }
     }
 
-    /**
-     * Polls until the bucket of event {@code end - 1} counts every event of that bucket among events
-     * {@code [0, end)}, then records the time since {@code ackNanos}.
-     */
-    private Future<?> probe(Workload workload, Generated generated, int end, long ackNanos, List<Double> freshness,
-                            AtomicInteger missed) {
+    /** The bucket of event {@code end - 1} must count every event of that bucket among events {@code [0, end)}. */
+    private static BucketWatcher.Sample sample(Generated generated, int end, long ackNanos) {
         long bucket = generated.expected().bucketOf(generated.eventTimes()[end - 1]);
         long needed = 0;
         for (int i = 0; i < end; i++) {
@@ -176,19 +172,7 @@ public final class Ingestion implements AutoCloseable {
                 needed++;
             }
         }
-        long threshold = needed;
-        return probes.submit(() -> {
-            long deadline = ackNanos + FRESHNESS_TIMEOUT.toNanos();
-            while (System.nanoTime() < deadline) {
-                if (query.count(workload.metric(), workload.granularity(), bucket) >= threshold) {
-                    freshness.add((System.nanoTime() - ackNanos) / 1e6);
-                    return null;
-                }
-                Thread.sleep(POLL_MILLIS);
-            }
-            missed.incrementAndGet();
-            return null;
-        });
+        return new BucketWatcher.Sample(bucket, needed, ackNanos);
     }
 
     private String expect(HttpRequest request, int status) throws IOException, InterruptedException {
@@ -202,6 +186,6 @@ public final class Ingestion implements AutoCloseable {
 
     @Override
     public void close() {
-        probes.shutdownNow();
+        watching.shutdownNow();
     }
 }

@@ -25,9 +25,9 @@ class ReportTest {
         Results results = new Results();
         for (int size : List.of(10_000, 1_000_000)) {
             results.runs.add(new Results.Run("translation_delivered", "delivery_time", size, null, "POST", size / 50_000.0,
-                    List.of(100.0, 200.0, 300.0, 400.0), 0, new AnswerCheck.Result(60, 0, 60, false, List.of()), "exact",
+                    List.of(100.0, 200.0, 300.0, 400.0), new AnswerCheck.Result(60, 0, 60, false, List.of()), "exact",
                     new Ceilings.Result(400_000, 900_000)));
-            results.runs.add(new Results.Run("trip", "trips", size, "not available in this build", null, 0, List.of(), 0,
+            results.runs.add(new Results.Run("trip", "trips", size, "not available in this build", null, 0, List.of(),
                     null, null, null));
             results.memory.put(size, Map.of("ingest-service", new ProcessMemory(300 * 1024, 250 * 1024)));
         }
