@@ -49,6 +49,11 @@ public final class CliVsPython {
         }
         List<String> expected = expected(times, durations);
         Path python = home.resolve("bench/src/main/python/moving_average.py");
+        // An untimed first run of each on the small sample: ./pulse makes its class-data archive once per build
+        warmUp(List.of(home.resolve("pulse").toString(), "moving-average", "--input_file",
+                home.resolve("samples/translations.ndjson").toString(), "--window_size", "10"));
+        warmUp(List.of("python3", python.toString(), "--input_file", home.resolve("samples/translations.ndjson").toString(),
+                "--window_size", "10"));
         Run cli = run(List.of(home.resolve("pulse").toString(), "moving-average", "--input_file", file.toString(),
                 "--window_size", Integer.toString(WINDOW_MINUTES)), expected, file);
         Run py = Files.isRegularFile(python)
@@ -56,6 +61,11 @@ public final class CliVsPython {
                         Integer.toString(WINDOW_MINUTES)), expected, file)
                 : new Run("python3 " + home.relativize(python), 0, false, "not available in this build");
         return new Result(times.length, cli, py);
+    }
+
+    private static void warmUp(List<String> command) throws IOException, InterruptedException {
+        new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start().waitFor(5, TimeUnit.MINUTES);
     }
 
     private Run run(List<String> command, List<String> expected, Path file) throws IOException, InterruptedException {
