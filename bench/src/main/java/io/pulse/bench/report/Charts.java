@@ -46,12 +46,11 @@ final class Charts {
         for (Results.Run run : results.runs) {
             if (run.ran() && !run.freshness().isEmpty()) {
                 labels.add(run.type() + " " + Report.size(run.size()));
-                p50.add(run.freshnessPercentile(50));
-                p99.add(run.freshnessPercentile(99));
+                p50.add(run.freshnessPercentile(50) / 1000);
+                p99.add(run.freshnessPercentile(99) / 1000);
             }
         }
-        CategoryChart chart = chart("Freshness: acknowledgement to queryable (ms)", "workload and size", "ms");
-        chart.getStyler().setXAxisLabelRotation(30);
+        CategoryChart chart = chart("Freshness: acknowledgement to queryable (s)", "workload and size", "seconds");
         if (!labels.isEmpty()) {
             chart.addSeries("p50", labels, p50);
             chart.addSeries("p99", labels, p99);
@@ -81,7 +80,9 @@ final class Charts {
     private static CategoryChart chart(String title, String x, String y) {
         CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(x)
                 .yAxisTitle(y).build();
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+        chart.getStyler().setXAxisLabelRotation(15); // long workload and process names must not overlap
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         chart.getStyler().setPlotGridVerticalLinesVisible(false);
         chart.getStyler().setLabelsVisible(false);
