@@ -151,7 +151,7 @@ class MovingAverageCommandTest {
         assertOption(run("moving-average", "--input_file", file.toString()),
                 "pulse: Missing required option: '--window_size=MINUTES' (see ./pulse moving-average --help)");
         assertOption(run("moving-average", "--input_file", file.toString(), "--window_size", "5", "--type", "nope"),
-                "pulse: --type: unknown event type 'nope'; the pipeline has [translation_delivered] (see ./pulse moving-average --help)");
+                "pulse: --type: unknown event type 'nope'; the pipeline has [translation_delivered, frame, song_play, trip, weather_reading] (see ./pulse moving-average --help)");
     }
 
     private static void assertOption(Run run, String message) {
