@@ -120,6 +120,15 @@ public final class LocalStack implements AutoCloseable {
         return "http://127.0.0.1:" + port(service);
     }
 
+    /** The running process of a started service. */
+    public ServiceProcess process(Service service) {
+        ServiceProcess process = services.get(service);
+        if (process == null) {
+            throw new IllegalStateException(service.module() + " was not started");
+        }
+        return process;
+    }
+
     public String kafkaBootstrapServers() {
         return kafka.bootstrapServers();
     }

@@ -71,6 +71,11 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /** The operating system's process id, e.g. to read its memory from {@code /proc}. */
+    public long pid() {
+        return process.pid();
+    }
+
     public String url() {
         return "http://127.0.0.1:" + port;
     }
