@@ -1,0 +1,49 @@
+package io.pulse.query.live;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pulse.common.bucket.Bucket;
+import io.pulse.common.bucket.BucketUpdate;
+import io.smallrye.mutiny.helpers.test.AssertSubscriber;
+import io.smallrye.mutiny.subscription.BackPressureFailure;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+class LiveUpdatesTest {
+
+    private static List<BucketUpdate> batch(int i) {
+        Instant start = Instant.parse("2026-01-01T00:00:00Z").plusSeconds(60L * i);
+        return List.of(new BucketUpdate("spend", new TreeMap<>(Map.of("shop", "s" + i)), start, start.plusSeconds(60),
+                Bucket.EMPTY.add(i), 0, false, start));
+    }
+
+    @Test
+    void aSubscriberThatStopsReadingIsDroppedWhileOthersGetEveryBatchInOrder() {
+        LiveUpdates live = new LiveUpdates();
+        AssertSubscriber<List<BucketUpdate>> stuck = live.batches().subscribe().withSubscriber(AssertSubscriber.create(0));
+        AssertSubscriber<List<BucketUpdate>> reading = live.batches().subscribe()
+                .withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
+        for (int i = 0; i <= LiveUpdates.SLACK; i++) {
+            live.published(batch(i)); // returns at once: the stuck subscriber never holds the consumer up
+        }
+        stuck.assertFailedWith(BackPressureFailure.class);
+        reading.assertNotTerminated();
+        assertThat(reading.getItems()).hasSize(LiveUpdates.SLACK + 1);
+        for (int i = 0; i <= LiveUpdates.SLACK; i++) {
+            assertThat(reading.getItems().get(i)).isEqualTo(batch(i));
+        }
+    }
+
+    @Test
+    void emptyBatchesAreNotPublished() {
+        LiveUpdates live = new LiveUpdates();
+        AssertSubscriber<List<BucketUpdate>> reading = live.batches().subscribe()
+                .withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
+        live.published(List.of());
+        live.published(batch(1));
+        assertThat(reading.getItems()).containsExactly(batch(1));
+    }
+}
