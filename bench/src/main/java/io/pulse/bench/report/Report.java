@@ -28,7 +28,9 @@ public final class Report {
         Files.createDirectories(dir);
         Charts.throughput(results, types, sizes, dir.resolve("throughput.png"));
         Charts.freshness(results, dir.resolve("freshness.png"));
-        Charts.memory(results, dir.resolve("memory.png"));
+        if (!results.memory.isEmpty()) { // a checkpoint within the first stack has no memory figures yet
+            Charts.memory(results, dir.resolve("memory.png"));
+        }
         if (results.cli != null) {
             Charts.cli(results, dir.resolve("cli-vs-python.png"));
         }
@@ -82,12 +84,12 @@ public final class Report {
                 .append(size(r.size())).append(": ").append(r.transport()).append('\n'));
 
         md.append("\n## Freshness\n\n![freshness](freshness.png)\n\n");
-        md.append("## Memory per process\n\n![memory](memory.png)\n\n| process |");
-        results.memory.keySet().forEach(s -> md.append(" ").append(size(s)).append(" run: peak / at end |"));
-        md.append("\n| --- |");
-        results.memory.keySet().forEach(s -> md.append(" ---: |"));
-        md.append('\n');
         if (!results.memory.isEmpty()) {
+            md.append("## Memory per process\n\n![memory](memory.png)\n\n| process |");
+            results.memory.keySet().forEach(s -> md.append(" ").append(size(s)).append(" run: peak / at end |"));
+            md.append("\n| --- |");
+            results.memory.keySet().forEach(s -> md.append(" ---: |"));
+            md.append('\n');
             for (String process : results.memory.values().iterator().next().keySet()) {
                 md.append("| ").append(process).append(" |");
                 for (Map<String, ProcessMemory> m : results.memory.values()) {

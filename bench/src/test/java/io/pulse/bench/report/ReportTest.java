@@ -46,4 +46,20 @@ class ReportTest {
             assertThat(Files.size(dir.resolve(png))).isLessThan(200_000);
         }
     }
+
+    @Test
+    void aCheckpointBeforeAnyStackEndedHasNoMemorySection() throws Exception {
+        System.setProperty("java.awt.headless", "true");
+        Results results = new Results();
+        results.runs.add(new Results.Run("translation_delivered", "delivery_time", 10_000, null, "POST", 0.5,
+                List.of(100.0), new AnswerCheck.Result(60, 0, 60, false, List.of()), "exact",
+                new Ceilings.Result(400_000, 900_000)));
+        results.cliUnavailable = "not available in this build";
+
+        String md = Report.write(results, List.of("translation_delivered"), List.of(10_000), "header", dir);
+
+        assertThat(md).contains("| `translation_delivered` → `delivery_time` | 10,000 |").doesNotContain("## Memory");
+        assertThat(dir.resolve("throughput.png")).exists();
+        assertThat(dir.resolve("memory.png")).doesNotExist();
+    }
 }
