@@ -1,5 +1,6 @@
 package io.pulse.query.store;
 
+import io.pulse.common.bucket.BucketKey;
 import io.pulse.common.bucket.BucketUpdate;
 import io.pulse.common.json.Json;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
@@ -8,15 +9,16 @@ import jakarta.persistence.Tuple;
 import jakarta.transaction.Transactional;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.LinkedHashSet;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import org.hibernate.Session;
@@ -25,20 +27,62 @@ import org.hibernate.Session;
 public class BucketRepository implements PanacheRepositoryBase<BucketRow, BucketRow.Key> {
 
     /**
-     * Stores a bucket's value unless a newer one is already stored. Replaying {@code aggregates}, or receiving an
-     * update twice, therefore changes nothing.
+     * Stores a batch of bucket values and moves the hour and day roll-ups they fall in by the difference, in one
+     * statement: a bucket is stored unless a newer value is already (so replaying {@code aggregates}, or receiving an
+     * update twice, changes nothing), and each stored bucket adds its new count and sum less its old ones to its hour
+     * and day, and widens their min and max. Only the changed buckets are read, never the rest of their hour.
+     * Answers the roll-up units where a bucket's min rose or max fell: their extremes must be recomputed.
      */
-    private static final String UPSERT = """
-            INSERT INTO bucket (metric, group_key, bucket_start, bucket_end, event_count, value_sum, value_min,
-                                value_max, is_final, updated_at, late_count, distinct_sketch, quantile_sketch)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (metric, group_key, bucket_start) DO UPDATE SET
-                bucket_end = EXCLUDED.bucket_end, event_count = EXCLUDED.event_count,
-                value_sum = EXCLUDED.value_sum, value_min = EXCLUDED.value_min,
-                value_max = EXCLUDED.value_max, is_final = EXCLUDED.is_final,
-                updated_at = EXCLUDED.updated_at, late_count = EXCLUDED.late_count,
-                distinct_sketch = EXCLUDED.distinct_sketch, quantile_sketch = EXCLUDED.quantile_sketch
-            WHERE bucket.updated_at <= EXCLUDED.updated_at""";
+    private static final String UPSERT_AND_ROLL_UP = """
+            WITH input AS (
+                SELECT metric, group_key, timestamptz 'epoch' + start_ms * interval '1 millisecond' AS bucket_start,
+                       timestamptz 'epoch' + end_ms * interval '1 millisecond' AS bucket_end, event_count, value_sum,
+                       value_min, value_max, is_final, timestamptz 'epoch' + updated_ms * interval '1 millisecond' AS updated_at,
+                       late_count, distinct_sketch, quantile_sketch
+                FROM unnest(?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::float8[], ?::float8[],
+                            ?::float8[], ?::boolean[], ?::bigint[], ?::bigint[], ?::bytea[], ?::bytea[])
+                     AS t(metric, group_key, start_ms, end_ms, event_count, value_sum, value_min, value_max, is_final,
+                          updated_ms, late_count, distinct_sketch, quantile_sketch)),
+            old AS (
+                SELECT b.metric, b.group_key, b.bucket_start, b.event_count, b.value_sum, b.value_min, b.value_max
+                FROM bucket b JOIN input i USING (metric, group_key, bucket_start)),
+            stored AS (
+                INSERT INTO bucket (metric, group_key, bucket_start, bucket_end, event_count, value_sum, value_min,
+                                    value_max, is_final, updated_at, late_count, distinct_sketch, quantile_sketch)
+                SELECT * FROM input
+                ON CONFLICT (metric, group_key, bucket_start) DO UPDATE SET
+                    bucket_end = EXCLUDED.bucket_end, event_count = EXCLUDED.event_count,
+                    value_sum = EXCLUDED.value_sum, value_min = EXCLUDED.value_min,
+                    value_max = EXCLUDED.value_max, is_final = EXCLUDED.is_final,
+                    updated_at = EXCLUDED.updated_at, late_count = EXCLUDED.late_count,
+                    distinct_sketch = EXCLUDED.distinct_sketch, quantile_sketch = EXCLUDED.quantile_sketch
+                WHERE bucket.updated_at <= EXCLUDED.updated_at
+                RETURNING metric, group_key, bucket_start, event_count, value_sum, value_min, value_max),
+            change AS (
+                SELECT s.metric, s.group_key,
+                       date_bin('1 hour', s.bucket_start, timestamptz 'epoch') AS hour,
+                       date_bin('1 day', s.bucket_start, timestamptz 'epoch') AS day,
+                       s.event_count - coalesce(o.event_count, 0) AS count_change,
+                       s.value_sum - coalesce(o.value_sum, 0) AS sum_change, s.value_min, s.value_max,
+                       o.value_min < s.value_min OR o.value_max > s.value_max
+                           OR (o.value_min IS NOT NULL AND s.value_min IS NULL) AS narrowed
+                FROM stored s LEFT JOIN old o USING (metric, group_key, bucket_start)),
+            hours AS (%s),
+            days AS (%s)
+            SELECT DISTINCT metric, group_key, extract(epoch FROM hour)::bigint FROM change WHERE narrowed
+            """.formatted(addChange(Rollup.HOUR, "hour"), addChange(Rollup.DAY, "day"));
+
+    private static String addChange(Rollup rollup, String unit) {
+        return """
+                INSERT INTO %1$s (metric, group_key, bucket_start, event_count, value_sum, value_min, value_max)
+                SELECT metric, group_key, %2$s, sum(count_change), sum(sum_change), min(value_min), max(value_max)
+                FROM change GROUP BY metric, group_key, %2$s
+                ON CONFLICT (metric, group_key, bucket_start) DO UPDATE SET
+                    event_count = %1$s.event_count + EXCLUDED.event_count,
+                    value_sum = %1$s.value_sum + EXCLUDED.value_sum,
+                    value_min = least(%1$s.value_min, EXCLUDED.value_min),
+                    value_max = greatest(%1$s.value_max, EXCLUDED.value_max)""".formatted(rollup.table, unit);
+    }
 
     /** Sets a roll-up row to the totals of the rows beneath it, so recomputing it again changes nothing. */
     private static final String ROLL_UP_SET = """
@@ -47,23 +91,42 @@ public class BucketRepository implements PanacheRepositoryBase<BucketRow, Bucket
                 value_min = EXCLUDED.value_min, value_max = EXCLUDED.value_max""";
 
     /**
-     * Stores a batch of bucket values and recomputes the hour and day roll-ups they fall in, in one transaction.
-     * Several instances may share the partitions of {@code aggregates} and store minutes of the same group and day at
-     * once; a lock per group and day makes each recompute see the other's minutes rather than overwrite them.
+     * Stores a batch of bucket values and moves the hour and day roll-ups they fall in, in one transaction. Several
+     * instances may share the partitions of {@code aggregates} and store minutes of the same group and day at once; a
+     * lock per group and day makes each see the other's stored values before it computes its differences.
      */
     @Transactional
     public void upsertAll(List<BucketUpdate> updates) {
-        if (updates.isEmpty()) {
+        List<BucketUpdate> latest = latestPerBucket(updates);
+        if (latest.isEmpty()) {
             return;
         }
-        List<String> groupKeys = updates.stream().map(u -> Json.writeString(u.group())).toList();
+        List<String> groupKeys = latest.stream().map(u -> Json.writeString(u.group())).toList();
         getEntityManager().unwrap(Session.class).doWork(connection -> {
-            lock(connection, updates, groupKeys);
-            upsertBuckets(connection, updates, groupKeys);
-            for (Rollup rollup : Rollup.values()) {
-                refresh(connection, rollup, updates, groupKeys);
+            lock(connection, latest, groupKeys);
+            List<Unit> narrowed = upsertAndRollUp(connection, latest, groupKeys);
+            if (!narrowed.isEmpty()) { // hours first: days are recomputed from them
+                refresh(connection, Rollup.HOUR, narrowed);
+                refresh(connection, Rollup.DAY, narrowed.stream()
+                        .map(u -> new Unit(u.metric(), u.groupKey(), Rollup.DAY.floor(u.start()))).distinct().toList());
             }
         });
+    }
+
+    /** One roll-up row: a group of a metric over the hour or day from {@code start}. */
+    private record Unit(String metric, String groupKey, Instant start) {
+    }
+
+    /**
+     * One value per bucket, the one the upsert would keep (the newest; the later of two equally new), since one
+     * statement may not change a row twice.
+     */
+    private static List<BucketUpdate> latestPerBucket(List<BucketUpdate> updates) {
+        Map<BucketKey, BucketUpdate> latest = new LinkedHashMap<>();
+        for (BucketUpdate u : updates) {
+            latest.merge(u.key(), u, (a, b) -> b.updatedAt().isBefore(a.updatedAt()) ? a : b);
+        }
+        return List.copyOf(latest.values());
     }
 
     private static void lock(Connection connection, List<BucketUpdate> updates, List<String> groupKeys) throws SQLException {
@@ -79,39 +142,62 @@ public class BucketRepository implements PanacheRepositoryBase<BucketRow, Bucket
         }
     }
 
-    private static void upsertBuckets(Connection connection, List<BucketUpdate> updates, List<String> groupKeys)
+    private static List<Unit> upsertAndRollUp(Connection connection, List<BucketUpdate> updates, List<String> groupKeys)
             throws SQLException {
-        try (PreparedStatement s = connection.prepareStatement(UPSERT)) {
-            for (int i = 0; i < updates.size(); i++) {
-                BucketUpdate u = updates.get(i);
-                s.setString(1, u.metric());
-                s.setString(2, groupKeys.get(i));
-                s.setObject(3, utc(u.start()));
-                s.setObject(4, utc(u.end()));
-                s.setLong(5, u.bucket().count());
-                s.setDouble(6, u.bucket().sum());
-                s.setObject(7, u.bucket().min(), Types.DOUBLE);
-                s.setObject(8, u.bucket().max(), Types.DOUBLE);
-                s.setBoolean(9, u.isFinal());
-                s.setObject(10, utc(u.updatedAt()));
-                s.setLong(11, u.late());
-                s.setBytes(12, u.bucket().distinct() == null ? null : u.bucket().distinct().toBytes());
-                s.setBytes(13, u.bucket().quantiles() == null ? null : u.bucket().quantiles().toBytes());
-                s.addBatch();
-            }
-            s.executeBatch();
+        int n = updates.size();
+        Object[] metrics = new Object[n];
+        Object[] starts = new Object[n];
+        Object[] ends = new Object[n];
+        Object[] counts = new Object[n];
+        Object[] sums = new Object[n];
+        Object[] mins = new Object[n];
+        Object[] maxes = new Object[n];
+        Object[] finals = new Object[n];
+        Object[] updatedAts = new Object[n];
+        Object[] lates = new Object[n];
+        byte[][] distincts = new byte[n][];
+        byte[][] quantiles = new byte[n][];
+        for (int i = 0; i < n; i++) {
+            BucketUpdate u = updates.get(i);
+            metrics[i] = u.metric();
+            starts[i] = u.start().toEpochMilli();
+            ends[i] = u.end().toEpochMilli();
+            counts[i] = u.bucket().count();
+            sums[i] = u.bucket().sum();
+            mins[i] = u.bucket().min();
+            maxes[i] = u.bucket().max();
+            finals[i] = u.isFinal();
+            updatedAts[i] = u.updatedAt().toEpochMilli();
+            lates[i] = u.late();
+            distincts[i] = u.bucket().distinct() == null ? null : u.bucket().distinct().toBytes();
+            quantiles[i] = u.bucket().quantiles() == null ? null : u.bucket().quantiles().toBytes();
         }
+        List<Unit> narrowed = new ArrayList<>();
+        try (PreparedStatement s = connection.prepareStatement(UPSERT_AND_ROLL_UP)) {
+            s.setArray(1, connection.createArrayOf("text", metrics));
+            s.setArray(2, connection.createArrayOf("text", groupKeys.toArray()));
+            s.setArray(3, connection.createArrayOf("bigint", starts));
+            s.setArray(4, connection.createArrayOf("bigint", ends));
+            s.setArray(5, connection.createArrayOf("bigint", counts));
+            s.setArray(6, connection.createArrayOf("float8", sums));
+            s.setArray(7, connection.createArrayOf("float8", mins));
+            s.setArray(8, connection.createArrayOf("float8", maxes));
+            s.setArray(9, connection.createArrayOf("boolean", finals));
+            s.setArray(10, connection.createArrayOf("bigint", updatedAts));
+            s.setArray(11, connection.createArrayOf("bigint", lates));
+            s.setArray(12, connection.createArrayOf("bytea", distincts));
+            s.setArray(13, connection.createArrayOf("bytea", quantiles));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    narrowed.add(new Unit(rs.getString(1), rs.getString(2), Instant.ofEpochSecond(rs.getLong(3))));
+                }
+            }
+        }
+        return narrowed;
     }
 
-    /** Recomputes the rows of {@code rollup} that hold any of the updated buckets from the table beneath it. */
-    private static void refresh(Connection connection, Rollup rollup, List<BucketUpdate> updates, List<String> groupKeys)
-            throws SQLException {
-        record Unit(String metric, String groupKey, long start) {
-        }
-        Set<Unit> units = new LinkedHashSet<>();
-        for (int i = 0; i < updates.size(); i++) {
-            units.add(new Unit(updates.get(i).metric(), groupKeys.get(i), rollup.floor(updates.get(i).start()).getEpochSecond()));
-        }
+    /** Recomputes the rows of {@code rollup} for {@code units} from the table beneath it. */
+    private static void refresh(Connection connection, Rollup rollup, List<Unit> units) throws SQLException {
         try (PreparedStatement s = connection.prepareStatement("""
                 INSERT INTO %1$s (metric, group_key, bucket_start, event_count, value_sum, value_min, value_max)
                 SELECT u.metric, u.group_key, u.unit_start,
@@ -124,7 +210,7 @@ public class BucketRepository implements PanacheRepositoryBase<BucketRow, Bucket
                 """.formatted(rollup.table, rollup.source) + ROLL_UP_SET)) {
             s.setArray(1, connection.createArrayOf("text", units.stream().map(Unit::metric).toArray()));
             s.setArray(2, connection.createArrayOf("text", units.stream().map(Unit::groupKey).toArray()));
-            s.setArray(3, connection.createArrayOf("bigint", units.stream().map(Unit::start).toArray()));
+            s.setArray(3, connection.createArrayOf("bigint", units.stream().map(u -> u.start().getEpochSecond()).toArray()));
             s.setLong(4, rollup.unit.toSeconds());
             s.executeUpdate();
         }

@@ -242,6 +242,19 @@ class RollupTest {
         now.set(0, changed);
         assertAnswersMatch(now);
 
+        // A bucket growing as events join it, as buckets do while open: two values of it published together (so
+        // most likely consumed in one batch), the second newer; its min falls and its max rises in its hour and day.
+        Published open = now.get(1);
+        List<Long> grown = new ArrayList<>(open.values());
+        grown.add(0L);
+        Published partly = new Published(open.client(), open.start(), List.copyOf(grown));
+        grown.add(100_000L);
+        Published fully = new Published(open.client(), open.start(), List.copyOf(grown));
+        publish(List.of(partly.update(t.plusSeconds(2)), fully.update(t.plusSeconds(3))));
+        awaitCount(events - first.values().size() + 4 + 2);
+        now.set(1, fully);
+        assertAnswersMatch(now);
+
         // Retention cutting through an hour keeps the roll-ups equal to what is left beneath them.
         Instant cut = T0.plus(Duration.ofHours(25)).plus(Duration.ofMinutes(20));
         QuarkusTransaction.requiringNew().run(() -> buckets.deleteStartingBefore("delivery_time", cut));
