@@ -7,6 +7,10 @@ import io.pulse.common.window.WindowedPoints;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -20,23 +24,32 @@ import java.util.TreeMap;
  */
 public final class SeriesCalculator {
 
+    private static final NavigableMap<Instant, Bucket> FILTERED_OUT = Collections.emptyNavigableMap();
+
     private SeriesCalculator() {
     }
 
     public static List<Series> compute(SeriesRequest request, Collection<GroupBucket> buckets) {
-        Map<SortedMap<String, String>, NavigableMap<Instant, Bucket>> groups = new TreeMap<>(SeriesCalculator::compare);
+        Map<SortedMap<String, String>, NavigableMap<Instant, Bucket>> groups = new HashMap<>();
         if (request.groupBy().isEmpty()) {
             groups.put(new TreeMap<>(), new TreeMap<>()); // one roll-up series, even with no data
         }
+        // Buckets of one stored group share its map: the filter and the roll-up are decided once per stored group.
+        Map<Map<String, String>, NavigableMap<Instant, Bucket>> seriesOf = new IdentityHashMap<>();
         for (GroupBucket b : buckets) {
-            if (matches(request.where(), b.group())) {
-                groups.computeIfAbsent(kept(request.groupBy(), b.group()), k -> new TreeMap<>())
-                        .merge(b.start(), b.bucket(), Bucket::merge);
+            NavigableMap<Instant, Bucket> series = seriesOf.computeIfAbsent(b.group(), group -> matches(request.where(), group)
+                    ? groups.computeIfAbsent(kept(request.groupBy(), group), k -> new TreeMap<>())
+                    : FILTERED_OUT);
+            if (series != FILTERED_OUT) {
+                series.merge(b.start(), b.bucket(), Bucket::merge);
             }
         }
-        List<Series> result = new ArrayList<>();
-        groups.forEach((group, byStart) -> result.add(new Series(group, points(request, byStart))));
-        return result;
+        // Groups in the order of their JSON, which escapes values so distinct groups never compare equal.
+        record Ordered(String json, SortedMap<String, String> group, NavigableMap<Instant, Bucket> byStart) {
+        }
+        return groups.entrySet().stream().map(e -> new Ordered(Json.writeString(e.getKey()), e.getKey(), e.getValue()))
+                .sorted(Comparator.comparing(Ordered::json))
+                .map(o -> new Series(o.group(), points(request, o.byStart()))).toList();
     }
 
     private static List<Series.Point> points(SeriesRequest request, NavigableMap<Instant, Bucket> byStart) {
@@ -82,10 +95,5 @@ public final class SeriesCalculator {
         SortedMap<String, String> kept = new TreeMap<>();
         groupBy.forEach(field -> kept.put(field, group.get(field)));
         return kept;
-    }
-
-    /** Groups in the order of their JSON, which escapes values so distinct groups never compare equal. */
-    private static int compare(SortedMap<String, String> a, SortedMap<String, String> b) {
-        return Json.writeString(a).compareTo(Json.writeString(b));
     }
 }
