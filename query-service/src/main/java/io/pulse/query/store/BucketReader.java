@@ -55,7 +55,7 @@ public class BucketReader {
                 }
             }
             if (request.groupBy().isEmpty() && request.where().isEmpty() && !sketches) {
-                return rolledUp(connection, request, table);
+                return rollup.isPresent() ? totals(connection, request, rollup.get()) : rolledUp(connection, request, table);
             }
             return perGroup(connection, request, table, groupKeys, sketches);
         } catch (SQLException e) {
@@ -109,6 +109,22 @@ public class BucketReader {
             }
         }
         return keys;
+    }
+
+    /** The all-group totals of a roll-up: one row per unit, for a request that keeps no group apart. */
+    private static List<GroupBucket> totals(Connection connection, SeriesRequest request, Rollup rollup) throws SQLException {
+        List<GroupBucket> rows = new ArrayList<>();
+        try (PreparedStatement s = connection.prepareStatement("SELECT bucket_start, event_count, value_sum, value_min, "
+                + "value_max FROM " + rollup.totals + " WHERE metric = ? AND bucket_start >= ? AND bucket_start < ?")) {
+            bindRange(s, request);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new GroupBucket(ALL_GROUPS, rs.getObject(1, OffsetDateTime.class).toInstant(),
+                            new Bucket(rs.getLong(2), rs.getDouble(3), nullableDouble(rs, 4), nullableDouble(rs, 5))));
+                }
+            }
+        }
+        return rows;
     }
 
     /** Every group of every bucket start merged in SQL: one row per start, for a request that keeps no group apart. */

@@ -30,7 +30,9 @@ public class BucketRepository implements PanacheRepositoryBase<BucketRow, Bucket
      * Stores a batch of bucket values and moves the hour and day roll-ups they fall in by the difference, in one
      * statement: a bucket is stored unless a newer value is already (so replaying {@code aggregates}, or receiving an
      * update twice, changes nothing), and each stored bucket adds its new count and sum less its old ones to its hour
-     * and day, and widens their min and max. Only the changed buckets are read, never the rest of their hour.
+     * and day and to the all-group totals of that hour and day, and widens their min and max. Only the changed
+     * buckets are read, never the rest of their hour. Totals are changed in key order, so two instances sharing them
+     * lock their rows in the same order and never deadlock.
      * Answers the roll-up units where a bucket's min rose or max fell: their extremes must be recomputed.
      */
     private static final String UPSERT_AND_ROLL_UP = """
@@ -68,20 +70,25 @@ public class BucketRepository implements PanacheRepositoryBase<BucketRow, Bucket
                            OR (o.value_min IS NOT NULL AND s.value_min IS NULL) AS narrowed
                 FROM stored s LEFT JOIN old o USING (metric, group_key, bucket_start)),
             hours AS (%s),
-            days AS (%s)
+            days AS (%s),
+            hour_totals AS (%s),
+            day_totals AS (%s)
             SELECT DISTINCT metric, group_key, extract(epoch FROM hour)::bigint FROM change WHERE narrowed
-            """.formatted(addChange(Rollup.HOUR, "hour"), addChange(Rollup.DAY, "day"));
+            """.formatted(addChange(Rollup.HOUR.table, "metric, group_key", "hour"),
+            addChange(Rollup.DAY.table, "metric, group_key", "day"),
+            addChange(Rollup.HOUR.totals, "metric", "hour"), addChange(Rollup.DAY.totals, "metric", "day"));
 
-    private static String addChange(Rollup rollup, String unit) {
+    /** Adds the changes of {@code unit} (hour or day) to the rows of {@code table} keyed by {@code keys} and unit. */
+    private static String addChange(String table, String keys, String unit) {
         return """
-                INSERT INTO %1$s (metric, group_key, bucket_start, event_count, value_sum, value_min, value_max)
-                SELECT metric, group_key, %2$s, sum(count_change), sum(sum_change), min(value_min), max(value_max)
-                FROM change GROUP BY metric, group_key, %2$s
-                ON CONFLICT (metric, group_key, bucket_start) DO UPDATE SET
+                INSERT INTO %1$s (%2$s, bucket_start, event_count, value_sum, value_min, value_max)
+                SELECT %2$s, %3$s, sum(count_change), sum(sum_change), min(value_min), max(value_max)
+                FROM change GROUP BY %2$s, %3$s ORDER BY %2$s, %3$s
+                ON CONFLICT (%2$s, bucket_start) DO UPDATE SET
                     event_count = %1$s.event_count + EXCLUDED.event_count,
                     value_sum = %1$s.value_sum + EXCLUDED.value_sum,
                     value_min = least(%1$s.value_min, EXCLUDED.value_min),
-                    value_max = greatest(%1$s.value_max, EXCLUDED.value_max)""".formatted(rollup.table, unit);
+                    value_max = greatest(%1$s.value_max, EXCLUDED.value_max)""".formatted(table, keys, unit);
     }
 
     /** Sets a roll-up row to the totals of the rows beneath it, so recomputing it again changes nothing. */
@@ -109,6 +116,11 @@ public class BucketRepository implements PanacheRepositoryBase<BucketRow, Bucket
                 refresh(connection, Rollup.HOUR, narrowed);
                 refresh(connection, Rollup.DAY, narrowed.stream()
                         .map(u -> new Unit(u.metric(), u.groupKey(), Rollup.DAY.floor(u.start()))).distinct().toList());
+                for (Rollup rollup : Rollup.values()) {
+                    for (Unit u : narrowed.stream().map(u -> new Unit(u.metric(), "", rollup.floor(u.start()))).distinct().toList()) {
+                        refreshTotal(connection, rollup, u.metric(), u.start());
+                    }
+                }
             }
         });
     }
@@ -216,6 +228,25 @@ public class BucketRepository implements PanacheRepositoryBase<BucketRow, Bucket
         }
     }
 
+    /** Recomputes the all-group total of {@code metric} over the unit from {@code start} from its groups' rows. */
+    private static void refreshTotal(Connection connection, Rollup rollup, String metric, Instant start) throws SQLException {
+        try (PreparedStatement s = connection.prepareStatement("DELETE FROM " + rollup.totals
+                + " WHERE metric = ? AND bucket_start = ?")) {
+            s.setString(1, metric);
+            s.setObject(2, utc(start));
+            s.executeUpdate();
+        }
+        try (PreparedStatement s = connection.prepareStatement("""
+                INSERT INTO %1$s (metric, bucket_start, event_count, value_sum, value_min, value_max)
+                SELECT metric, bucket_start, sum(event_count), sum(value_sum), min(value_min), max(value_max)
+                FROM %2$s WHERE metric = ? AND bucket_start = ? GROUP BY metric, bucket_start
+                """.formatted(rollup.totals, rollup.table))) {
+            s.setString(1, metric);
+            s.setObject(2, utc(start));
+            s.executeUpdate();
+        }
+    }
+
     private static OffsetDateTime utc(Instant t) {
         return t.atOffset(ZoneOffset.UTC);
     }
@@ -226,8 +257,8 @@ public class BucketRepository implements PanacheRepositoryBase<BucketRow, Bucket
     }
 
     /**
-     * Deletes a metric's buckets that start before {@code before}; answers how many. Roll-up rows wholly before it
-     * go too, and the one it cuts through is recomputed from what is left beneath it.
+     * Deletes a metric's buckets that start before {@code before}; answers how many. Roll-up and total rows wholly
+     * before it go too, and those it cuts through are recomputed from what is left beneath them.
      */
     public long deleteStartingBefore(String metric, Instant before) {
         long deleted = delete("metric = ?1 and start < ?2", metric, before);
@@ -252,6 +283,13 @@ public class BucketRepository implements PanacheRepositoryBase<BucketRow, Bucket
                     s.setObject(4, utc(cut.plus(rollup.unit)));
                     s.executeUpdate();
                 }
+                try (PreparedStatement s = connection.prepareStatement(
+                        "DELETE FROM " + rollup.totals + " WHERE metric = ? AND bucket_start < ?")) {
+                    s.setString(1, metric);
+                    s.setObject(2, utc(cut));
+                    s.executeUpdate();
+                }
+                refreshTotal(connection, rollup, metric, cut);
             }
         });
         return deleted;

@@ -255,6 +255,18 @@ class RollupTest {
         now.set(1, fully);
         assertAnswersMatch(now);
 
+        // A bucket alone in its hour, narrowing (its min rises, its max falls): the hour's extremes, per group and
+        // over all groups, are recomputed rather than kept.
+        long before = events - first.values().size() + 4 + 2;
+        Published alone = new Published(clients.get(2), T0.plus(Duration.ofHours(65)), List.of(1L, 1000L));
+        publish(List.of(alone.update(t.plusSeconds(4))));
+        awaitCount(before + 2);
+        Published narrowed = new Published(alone.client(), alone.start(), List.of(500L));
+        publish(List.of(narrowed.update(t.plusSeconds(5))));
+        awaitCount(before + 1);
+        now.add(narrowed);
+        assertAnswersMatch(now);
+
         // Retention cutting through an hour keeps the roll-ups equal to what is left beneath them.
         Instant cut = T0.plus(Duration.ofHours(25)).plus(Duration.ofMinutes(20));
         QuarkusTransaction.requiringNew().run(() -> buckets.deleteStartingBefore("delivery_time", cut));
