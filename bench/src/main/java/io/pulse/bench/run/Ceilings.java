@@ -41,8 +41,24 @@ public final class Ceilings {
         String topic = "bench.ceiling." + type;
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+            awaitLeaders(admin, topic);
         }
         return new Result(produce(topic, generated), consume(topic, generated.size()));
+    }
+
+    /**
+     * Waits until every partition of a new topic has a leader: an idempotent producer sending while leadership is
+     * still settling gets out-of-order-sequence errors and fails (seen in a bench run).
+     */
+    private static void awaitLeaders(Admin admin, String topic) throws ExecutionException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
+                .anyMatch(p -> p.leader() == null || p.leader().isEmpty())) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("topic " + topic + " has partitions without a leader after 30 s");
+            }
+            Thread.sleep(50);
+        }
     }
 
     private double produce(String topic, Generated generated) {

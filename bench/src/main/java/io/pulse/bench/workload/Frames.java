@@ -9,41 +9,15 @@ import java.util.SplittableRandom;
  * {@code frame}: about 1,000 frames a second from 20,000 users, in time order except 2 % that arrive 1 to 20 seconds
  * late; metric {@code unique_users} (distinct {@code uid} a minute).
  */
-public final class Frames implements Workload {
+public final class Frames extends Workload {
 
     private static final int USERS = 20_000;
     private static final long START_MILLIS = Instant.parse("2018-12-26T18:10:00Z").toEpochMilli();
     private static final double LATE_SHARE = 0.02;
     private static final int MAX_LATE_SECONDS = 20;
 
-    @Override
-    public String type() {
-        return "frame";
-    }
-
-    @Override
-    public String metric() {
-        return "unique_users";
-    }
-
-    @Override
-    public Format format() {
-        return Format.NDJSON;
-    }
-
-    @Override
-    public Duration granularity() {
-        return Duration.ofMinutes(1);
-    }
-
-    @Override
-    public List<String> groupBy() {
-        return List.of();
-    }
-
-    @Override
-    public String agg() {
-        return "distinct";
+    public Frames() {
+        super("frame", "unique_users", Format.NDJSON, Duration.ofMinutes(1), List.of(), "distinct");
     }
 
     @Override

@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
  * {@code song_play}: a year of daily play counts for 100 songs, rows in date order (several rows may report the same
  * song on the same day); metric {@code plays} (sum of {@code Number of Plays} per song per day).
  */
-public final class SongPlays implements Workload {
+public final class SongPlays extends Workload {
 
     private static final String[] FIRST = {"Blue", "Silent", "Golden", "Broken", "Electric", "Midnight", "Wild",
         "Paper", "Velvet", "Burning"};
@@ -18,34 +18,8 @@ public final class SongPlays implements Workload {
     private static final LocalDate FIRST_DAY = LocalDate.of(2019, 1, 1);
     private static final int DAYS = 365;
 
-    @Override
-    public String type() {
-        return "song_play";
-    }
-
-    @Override
-    public String metric() {
-        return "plays";
-    }
-
-    @Override
-    public Format format() {
-        return Format.CSV;
-    }
-
-    @Override
-    public Duration granularity() {
-        return Duration.ofDays(1);
-    }
-
-    @Override
-    public List<String> groupBy() {
-        return List.of("Song");
-    }
-
-    @Override
-    public String agg() {
-        return "sum";
+    public SongPlays() {
+        super("song_play", "plays", Format.CSV, Duration.ofDays(1), List.of("Song"), "sum");
     }
 
     @Override

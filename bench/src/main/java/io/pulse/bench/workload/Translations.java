@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /** {@code translation_delivered}: about 10,000 deliveries a minute for 20 clients; metric {@code delivery_time}. */
-public final class Translations implements Workload {
+public final class Translations extends Workload {
 
     private static final String[] CLIENTS = {"airliberty", "taxi-eats", "shopnow", "bookworm", "medicalcare",
         "lawfirm", "travelgo", "newsdaily", "gamezone", "fintrack", "edulearn", "foodie", "autoparts", "petcare",
@@ -20,34 +20,8 @@ public final class Translations implements Workload {
     private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS")
             .withZone(ZoneOffset.UTC);
 
-    @Override
-    public String type() {
-        return "translation_delivered";
-    }
-
-    @Override
-    public String metric() {
-        return "delivery_time";
-    }
-
-    @Override
-    public Format format() {
-        return Format.NDJSON;
-    }
-
-    @Override
-    public Duration granularity() {
-        return Duration.ofMinutes(1);
-    }
-
-    @Override
-    public List<String> groupBy() {
-        return List.of("client_name");
-    }
-
-    @Override
-    public String agg() {
-        return "sum";
+    public Translations() {
+        super("translation_delivered", "delivery_time", Format.NDJSON, Duration.ofMinutes(1), List.of("client_name"), "sum");
     }
 
     @Override

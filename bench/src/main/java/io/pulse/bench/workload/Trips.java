@@ -11,7 +11,7 @@ import java.util.SplittableRandom;
  * {@code trip}: 60 days of trips in time order around three cities, origins scattered a few kilometres around each
  * centre; metric {@code trips} (count per region and origin geohash cell of precision 5, per day).
  */
-public final class Trips implements Workload {
+public final class Trips extends Workload {
 
     private record City(String name, double lon, double lat) {
     }
@@ -25,34 +25,8 @@ public final class Trips implements Workload {
     private static final double SPREAD_DEGREES = 0.04;
     private static final DateTimeFormatter DATETIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
 
-    @Override
-    public String type() {
-        return "trip";
-    }
-
-    @Override
-    public String metric() {
-        return "trips";
-    }
-
-    @Override
-    public Format format() {
-        return Format.CSV;
-    }
-
-    @Override
-    public Duration granularity() {
-        return Duration.ofDays(1);
-    }
-
-    @Override
-    public List<String> groupBy() {
-        return List.of("region", "origin_cell");
-    }
-
-    @Override
-    public String agg() {
-        return "count";
+    public Trips() {
+        super("trip", "trips", Format.CSV, Duration.ofDays(1), List.of("region", "origin_cell"), "count");
     }
 
     @Override

@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
  * {@code weather_reading}: a reading a minute from each of 40 hot cities, temperature following the day with noise;
  * metric {@code heat_index} (average NWS heat index per city per hour).
  */
-public final class WeatherReadings implements Workload {
+public final class WeatherReadings extends Workload {
 
     private record City(String name, double temperature, double humidity) {
     }
@@ -31,34 +31,8 @@ public final class WeatherReadings implements Workload {
         new City("Sao Paulo", 82, 65), new City("Mexico City", 78, 45)};
     private static final long START_MILLIS = Instant.parse("2024-07-01T00:00:00Z").toEpochMilli();
 
-    @Override
-    public String type() {
-        return "weather_reading";
-    }
-
-    @Override
-    public String metric() {
-        return "heat_index";
-    }
-
-    @Override
-    public Format format() {
-        return Format.NDJSON;
-    }
-
-    @Override
-    public Duration granularity() {
-        return Duration.ofHours(1);
-    }
-
-    @Override
-    public List<String> groupBy() {
-        return List.of("city");
-    }
-
-    @Override
-    public String agg() {
-        return "avg";
+    public WeatherReadings() {
+        super("weather_reading", "heat_index", Format.NDJSON, Duration.ofHours(1), List.of("city"), "avg");
     }
 
     @Override

@@ -7,42 +7,72 @@ import java.util.List;
  * One of the five contract workloads: how its raw input looks, which metric answers it, and how the bench checks
  * the answer. The expected answer is computed here from the generated events, never by the services' code.
  */
-public interface Workload {
+public abstract class Workload {
 
     /** How the raw input is sent: NDJSON lines to {@code /v1/events}, or a CSV file to {@code /v1/uploads}. */
-    enum Format { NDJSON, CSV }
+    public enum Format { NDJSON, CSV }
 
-    /** The contract's event type. */
-    String type();
+    private final String type;
+    private final String metric;
+    private final Format format;
+    private final Duration granularity;
+    private final List<String> groupBy;
+    private final String agg;
 
-    /** The contract's metric over that type. */
-    String metric();
+    /**
+     * @param type        the contract's event type
+     * @param metric      the contract's metric over that type
+     * @param granularity the metric's bucket size, as the contract fixes it
+     * @param groupBy     the group fields the check asks for, all of the contract's
+     * @param agg         the aggregation whose value the check compares, besides the count
+     */
+    protected Workload(String type, String metric, Format format, Duration granularity, List<String> groupBy, String agg) {
+        this.type = type;
+        this.metric = metric;
+        this.format = format;
+        this.granularity = granularity;
+        this.groupBy = groupBy;
+        this.agg = agg;
+    }
 
-    Format format();
+    public String type() {
+        return type;
+    }
 
-    /** The metric's bucket size, as the contract fixes it. */
-    Duration granularity();
+    public String metric() {
+        return metric;
+    }
 
-    /** The group fields the check asks for, all of the contract's. */
-    List<String> groupBy();
+    public Format format() {
+        return format;
+    }
 
-    /** The aggregation whose value the check compares, besides the count. */
-    String agg();
+    public Duration granularity() {
+        return granularity;
+    }
+
+    public List<String> groupBy() {
+        return groupBy;
+    }
+
+    public String agg() {
+        return agg;
+    }
 
     /** {@code size} events, the same for the same seed. */
-    Generated generate(int size, long seed);
+    public abstract Generated generate(int size, long seed);
 
     /**
      * Whether a value the query API answered matches the bench's own.
      *
      * @param relativeError the bound the API reported on the value (0 for exact aggregations)
      */
-    default boolean matches(double expected, double actual, double relativeError) {
+    public boolean matches(double expected, double actual, double relativeError) {
         return Math.abs(expected - actual) <= 1e-9 * Math.max(1, Math.abs(expected));
     }
 
     /** What {@link #matches} allows, in words for the report. */
-    default String tolerance() {
+    public String tolerance() {
         return "exact (1e-9 relative for sums of doubles)";
     }
 }
