@@ -113,26 +113,21 @@ public class BucketReader {
 
     /** The all-group totals of a roll-up: one row per unit, for a request that keeps no group apart. */
     private static List<GroupBucket> totals(Connection connection, SeriesRequest request, Rollup rollup) throws SQLException {
-        List<GroupBucket> rows = new ArrayList<>();
-        try (PreparedStatement s = connection.prepareStatement("SELECT bucket_start, event_count, value_sum, value_min, "
-                + "value_max FROM " + rollup.totals + " WHERE metric = ? AND bucket_start >= ? AND bucket_start < ?")) {
-            bindRange(s, request);
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(new GroupBucket(ALL_GROUPS, rs.getObject(1, OffsetDateTime.class).toInstant(),
-                            new Bucket(rs.getLong(2), rs.getDouble(3), nullableDouble(rs, 4), nullableDouble(rs, 5))));
-                }
-            }
-        }
-        return rows;
+        return allGroups(connection, request, "SELECT bucket_start, event_count, value_sum, value_min, value_max FROM "
+                + rollup.totals + " WHERE metric = ? AND bucket_start >= ? AND bucket_start < ?");
     }
 
     /** Every group of every bucket start merged in SQL: one row per start, for a request that keeps no group apart. */
     private static List<GroupBucket> rolledUp(Connection connection, SeriesRequest request, String table) throws SQLException {
+        return allGroups(connection, request, "SELECT bucket_start, sum(event_count), sum(value_sum), min(value_min), "
+                + "max(value_max) FROM " + table + " WHERE metric = ? AND bucket_start >= ? AND bucket_start < ? "
+                + "GROUP BY bucket_start");
+    }
+
+    /** Runs {@code sql} (start, count, sum, min, max over the request's range) into buckets of all groups. */
+    private static List<GroupBucket> allGroups(Connection connection, SeriesRequest request, String sql) throws SQLException {
         List<GroupBucket> rows = new ArrayList<>();
-        try (PreparedStatement s = connection.prepareStatement("SELECT bucket_start, sum(event_count), sum(value_sum), "
-                + "min(value_min), max(value_max) FROM " + table + " WHERE metric = ? AND bucket_start >= ? "
-                + "AND bucket_start < ? GROUP BY bucket_start")) {
+        try (PreparedStatement s = connection.prepareStatement(sql)) {
             bindRange(s, request);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
