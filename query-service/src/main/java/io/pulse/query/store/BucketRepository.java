@@ -117,8 +117,9 @@ public class BucketRepository implements PanacheRepositoryBase<BucketRow, Bucket
                 refresh(connection, Rollup.DAY, narrowed.stream()
                         .map(u -> new Unit(u.metric(), u.groupKey(), Rollup.DAY.floor(u.start()))).distinct().toList());
                 for (Rollup rollup : Rollup.values()) {
-                    for (Unit u : narrowed.stream().map(u -> new Unit(u.metric(), "", rollup.floor(u.start()))).distinct().toList()) {
-                        refreshTotal(connection, rollup, u.metric(), u.start());
+                    for (TotalUnit t : narrowed.stream().map(u -> new TotalUnit(u.metric(), rollup.floor(u.start())))
+                            .distinct().toList()) {
+                        refreshTotal(connection, rollup, t.metric(), t.start());
                     }
                 }
             }
@@ -127,6 +128,10 @@ public class BucketRepository implements PanacheRepositoryBase<BucketRow, Bucket
 
     /** One roll-up row: a group of a metric over the hour or day from {@code start}. */
     private record Unit(String metric, String groupKey, Instant start) {
+    }
+
+    /** One all-group total: a metric over the hour or day from {@code start}. */
+    private record TotalUnit(String metric, Instant start) {
     }
 
     /**
