@@ -139,7 +139,7 @@ class QueryBenchmark {
                             "quarkus.datasource.username", PostgresServer.USER,
                             "quarkus.datasource.password", PostgresServer.PASSWORD,
                             "quarkus.http.host", "127.0.0.1", "quarkus.log.level", "WARN"),
-                    List.of("-Xms64m", "-Xmx512m", "-XX:+ExitOnOutOfMemoryError"), System.out)) {
+                    jvm(), System.out)) {
                 query.awaitReady(Duration.ofSeconds(120));
                 double readySeconds = (System.nanoTime() - loadStart) / 1e9;
                 awaitConsumed(broker);
@@ -173,6 +173,16 @@ class QueryBenchmark {
                         .noneMatch(r -> r.answer.startsWith("WRONG"));
             }
         }
+    }
+
+    /** The service's JVM flags; with {@code -Dbenchmark.jfr=FILE} also a JFR profile, written when it stops. */
+    private static List<String> jvm() {
+        List<String> jvm = new ArrayList<>(List.of("-Xms64m", "-Xmx512m", "-XX:+ExitOnOutOfMemoryError"));
+        String jfr = System.getProperty("benchmark.jfr", "");
+        if (!jfr.isBlank()) {
+            jvm.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile,dumponexit=true");
+        }
+        return jvm;
     }
 
     /** Publishes every bucket, minute by minute as the aggregation service would; answers the seconds taken. */
