@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
@@ -42,5 +43,41 @@ class WindowedPointsTest {
     void aPlainPointCoversItsStep() {
         assertThat(points(new WindowedPoints(Instant.parse("2018-12-26T18:10:00Z"), Instant.parse("2018-12-26T18:25:00Z"),
                 Duration.ofMinutes(5), null))).containsExactly("18:10 20.0 1", "18:15 31.0 1", "18:20 54.0 1");
+    }
+
+    /** Random buckets and random points, against the definition applied to every bucket for every point. */
+    @Test
+    void everyPointMergesExactlyTheBucketsItCovers() {
+        SplittableRandom random = new SplittableRandom(3);
+        Instant origin = Instant.parse("2025-01-01T00:00:00Z");
+        for (int round = 0; round < 300; round++) {
+            NavigableMap<Instant, Bucket> buckets = new TreeMap<>();
+            for (int i = random.nextInt(60); i > 0; i--) {
+                buckets.put(origin.plus(MINUTE.multipliedBy(random.nextInt(120))), Bucket.EMPTY.add(random.nextInt(100)));
+            }
+            Duration step = MINUTE.multipliedBy(1 + random.nextInt(7));
+            Duration window = random.nextBoolean() ? null : MINUTE.multipliedBy(1 + random.nextInt(30));
+            Instant from = origin.plus(MINUTE.multipliedBy(random.nextInt(100) - 10));
+            Instant to = from.plus(MINUTE.multipliedBy(1 + random.nextInt(90)));
+            List<long[]> expected = new ArrayList<>();
+            for (Instant ts = from; ts.isBefore(to); ts = ts.plus(step)) {
+                Instant first = window == null ? ts : ts.minus(window);
+                Instant end = window == null ? ts.plus(step) : ts;
+                long count = 0;
+                long sum = 0;
+                for (Map.Entry<Instant, Bucket> e : buckets.entrySet()) {
+                    if (!e.getKey().isBefore(first) && e.getKey().isBefore(end)) {
+                        count += e.getValue().count();
+                        sum += (long) e.getValue().sum();
+                    }
+                }
+                expected.add(new long[] {ts.toEpochMilli(), count, sum});
+            }
+            List<long[]> actual = new ArrayList<>();
+            new WindowedPoints(from, to, step, window).forEach(buckets,
+                    (ts, b) -> actual.add(new long[] {ts.toEpochMilli(), b.count(), (long) b.sum()}));
+            assertThat(actual).as("round %d", round).usingElementComparator(java.util.Arrays::compare)
+                    .containsExactlyElementsOf(expected);
+        }
     }
 }

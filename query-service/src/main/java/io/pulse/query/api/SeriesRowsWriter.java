@@ -51,7 +51,7 @@ public class SeriesRowsWriter implements MessageBodyWriter<SeriesResponse> {
         out.write(",value,count\r\n");
         for (Series series : answer.series()) {
             for (Series.Point p : series.points()) {
-                out.write(p.ts().toString());
+                out.write(IsoInstant.format(p.ts()));
                 for (String field : answer.groupBy()) {
                     out.write(',' + cell(series.group().get(field)));
                 }
@@ -64,7 +64,7 @@ public class SeriesRowsWriter implements MessageBodyWriter<SeriesResponse> {
         for (Series series : answer.series()) {
             for (Series.Point p : series.points()) {
                 ObjectNode row = Json.MAPPER.createObjectNode();
-                row.put("ts", p.ts().toString());
+                row.put("ts", IsoInstant.format(p.ts()));
                 row.set("group", Json.MAPPER.valueToTree(series.group()));
                 row.put("value", p.value());
                 row.put("count", p.count());

@@ -40,6 +40,8 @@ public class BucketReader {
     private static final String BUCKETS = "bucket";
     /** Most groups {@link #namedGroups} spells out; a larger filter (a wide bounding box) is resolved by a query. */
     static final int MAX_NAMED_GROUPS = 1000;
+    /** A bucket's start as epoch milliseconds: PostgreSQL computes it for less than pgjdbc takes to build a date-time. */
+    private static final String START_MILLIS = "(extract(epoch FROM bucket_start) * 1000)::bigint";
     private static final SortedMap<String, String> ALL_GROUPS = Collections.unmodifiableSortedMap(new TreeMap<>());
 
     @Inject
@@ -145,13 +147,13 @@ public class BucketReader {
 
     /** The all-group totals of a roll-up: one row per unit, for a request that keeps no group apart. */
     private static List<GroupBucket> totals(Connection connection, SeriesRequest request, Rollup rollup) throws SQLException {
-        return allGroups(connection, request, "SELECT bucket_start, event_count, value_sum, value_min, value_max FROM "
+        return allGroups(connection, request, "SELECT " + START_MILLIS + ", event_count, value_sum, value_min, value_max FROM "
                 + rollup.totals + " WHERE metric = ? AND bucket_start >= ? AND bucket_start < ?");
     }
 
     /** Every group of every bucket start merged in SQL: one row per start, for a request that keeps no group apart. */
     private static List<GroupBucket> rolledUp(Connection connection, SeriesRequest request, String table) throws SQLException {
-        return allGroups(connection, request, "SELECT bucket_start, sum(event_count), sum(value_sum), min(value_min), "
+        return allGroups(connection, request, "SELECT " + START_MILLIS + ", sum(event_count), sum(value_sum), min(value_min), "
                 + "max(value_max) FROM " + table + " WHERE metric = ? AND bucket_start >= ? AND bucket_start < ? "
                 + "GROUP BY bucket_start");
     }
@@ -163,7 +165,7 @@ public class BucketReader {
             bindRange(s, request);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    rows.add(new GroupBucket(ALL_GROUPS, rs.getObject(1, OffsetDateTime.class).toInstant(),
+                    rows.add(new GroupBucket(ALL_GROUPS, Instant.ofEpochMilli(rs.getLong(1)),
                             new Bucket(rs.getLong(2), rs.getDouble(3), nullableDouble(rs, 4), nullableDouble(rs, 5))));
                 }
             }
@@ -173,7 +175,7 @@ public class BucketReader {
 
     private static List<GroupBucket> perGroup(Connection connection, SeriesRequest request, String table,
                                               List<String> groupKeys, boolean sketches) throws SQLException {
-        String sql = "SELECT group_key, bucket_start, event_count, value_sum, value_min, value_max"
+        String sql = "SELECT group_key, " + START_MILLIS + ", event_count, value_sum, value_min, value_max"
                 + (sketches ? ", distinct_sketch, quantile_sketch" : "")
                 + " FROM " + table + " WHERE metric = ? AND bucket_start >= ? AND bucket_start < ?"
                 // no ORDER BY: it would tempt the planner into the (metric, bucket_start) index, reading every
@@ -191,7 +193,7 @@ public class BucketReader {
                     byte[] distinct = sketches ? rs.getBytes(7) : null;
                     byte[] quantiles = sketches ? rs.getBytes(8) : null;
                     rows.add(new GroupBucket(groups.computeIfAbsent(rs.getString(1), BucketReader::group),
-                            rs.getObject(2, OffsetDateTime.class).toInstant(),
+                            Instant.ofEpochMilli(rs.getLong(2)),
                             new Bucket(rs.getLong(3), rs.getDouble(4), nullableDouble(rs, 5), nullableDouble(rs, 6),
                                     distinct == null ? null : DistinctSketch.fromBytes(distinct),
                                     quantiles == null ? null : QuantileSketch.fromBytes(quantiles))));
