@@ -10,7 +10,9 @@ import io.pulse.common.pipeline.Metric;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.apache.kafka.streams.KeyValue;
@@ -45,6 +47,12 @@ public final class BucketProcessor implements Processor<String, CanonicalEvent, 
     private ProcessorContext<String, Emitted> context;
     private KeyValueStore<String, StoredBucket> buckets;
     private KeyValueStore<String, Long> changed;
+    /**
+     * Keys this processor put in {@link #changed} since its last publication, which are still there: marking such a
+     * bucket again would change nothing, and it would cost a cache write per event. Lost with the processor, which
+     * only means a bucket is marked once more.
+     */
+    private final Set<String> marked = new HashSet<>();
     /** Wall-clock time of the last event, and stream time then: the base of the idle clock. */
     private long lastEventWallClock;
     private long streamTimeAtLastEvent = Long.MIN_VALUE;
@@ -64,6 +72,7 @@ public final class BucketProcessor implements Processor<String, CanonicalEvent, 
         this.context = context;
         this.buckets = context.getStateStore(bucketStore);
         this.changed = context.getStateStore(changedStore);
+        this.marked.clear(); // a task revived after a failed transaction re-inits its processors on restored stores
         this.lastEventWallClock = context.currentSystemTimeMs();
         context.schedule(emitInterval, PunctuationType.WALL_CLOCK_TIME, this::publish);
     }
@@ -82,7 +91,7 @@ public final class BucketProcessor implements Processor<String, CanonicalEvent, 
             late.increment();
             if (stored != null) {
                 buckets.put(key, stored.withLate());
-                changed.put(key, start);
+                markChanged(key, start);
             }
             context.forward(new Record<>(metric.name(), new Emitted.Late(new LateEvent(event, metric.name(), group,
                     Instant.ofEpochMilli(start), Instant.ofEpochMilli(end(start)), Instant.ofEpochMilli(streamTime))),
@@ -93,7 +102,7 @@ public final class BucketProcessor implements Processor<String, CanonicalEvent, 
             stored = new StoredBucket(group, start, Bucket.empty(metric), 0, false);
         }
         buckets.put(key, stored.withBucket(add(stored.bucket(), event)));
-        changed.put(key, start);
+        markChanged(key, start);
         aggregated.increment();
     }
 
@@ -108,6 +117,7 @@ public final class BucketProcessor implements Processor<String, CanonicalEvent, 
         for (KeyValue<String, Long> entry : pending) {
             StoredBucket stored = buckets.get(entry.key);
             changed.delete(entry.key);
+            marked.remove(entry.key);
             if (stored != null) {
                 BucketUpdate update = update(stored, wallClock);
                 context.forward(new Record<>(Json.writeString(update.key()), new Emitted.Update(update), stored.start()));
@@ -142,7 +152,7 @@ public final class BucketProcessor implements Processor<String, CanonicalEvent, 
         }
         for (KeyValue<String, StoredBucket> kv : closing) {
             buckets.put(kv.key, kv.value.asFinal());
-            changed.put(kv.key, kv.value.start());
+            markChanged(kv.key, kv.value.start());
         }
     }
 
@@ -163,6 +173,12 @@ public final class BucketProcessor implements Processor<String, CanonicalEvent, 
             });
         }
         expired.forEach(buckets::delete);
+    }
+
+    private void markChanged(String key, long start) {
+        if (marked.add(key)) {
+            changed.put(key, start);
+        }
     }
 
     private long end(long start) {
