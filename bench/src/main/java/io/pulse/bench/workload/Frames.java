@@ -21,11 +21,11 @@ public final class Frames extends Workload {
     }
 
     @Override
-    public Generated generate(int size, long seed) {
+    public Generated generate(int size, long seed, Duration earlier) {
         SplittableRandom random = new SplittableRandom(seed);
         Lines lines = new Lines(size);
         Expected expected = new Expected(granularity().toMillis());
-        long clock = START_MILLIS;
+        long clock = START_MILLIS - earlier.toMillis();
         for (int i = 0; i < size; i++) {
             clock += random.nextInt(3); // mean 1 ms
             long seconds = clock / 1000;

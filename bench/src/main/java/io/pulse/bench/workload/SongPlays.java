@@ -23,12 +23,12 @@ public final class SongPlays extends Workload {
     }
 
     @Override
-    public Generated generate(int size, long seed) {
+    public Generated generate(int size, long seed, Duration earlier) {
         SplittableRandom random = new SplittableRandom(seed);
         Lines lines = new Lines(size);
         Expected expected = new Expected(granularity().toMillis());
         for (int i = 0; i < size; i++) {
-            LocalDate day = FIRST_DAY.plusDays((long) i * DAYS / size);
+            LocalDate day = FIRST_DAY.minusDays(earlier.toDays()).plusDays((long) i * DAYS / size);
             int n = Lines.popular(random, FIRST.length * SECOND.length);
             String song = FIRST[n / SECOND.length] + " " + SECOND[n % SECOND.length];
             int plays = 1 + random.nextInt(1000);

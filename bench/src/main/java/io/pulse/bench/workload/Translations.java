@@ -25,11 +25,11 @@ public final class Translations extends Workload {
     }
 
     @Override
-    public Generated generate(int size, long seed) {
+    public Generated generate(int size, long seed, Duration earlier) {
         SplittableRandom random = new SplittableRandom(seed);
         Lines lines = new Lines(size);
         Expected expected = new Expected(granularity().toMillis());
-        long micros = START_MICROS;
+        long micros = START_MICROS - earlier.toMillis() * 1000;
         for (int i = 0; i < size; i++) {
             micros += random.nextInt(MAX_GAP_MICROS + 1);
             String client = CLIENTS[Lines.popular(random, CLIENTS.length)];

@@ -30,12 +30,12 @@ public final class Trips extends Workload {
     }
 
     @Override
-    public Generated generate(int size, long seed) {
+    public Generated generate(int size, long seed, Duration earlier) {
         SplittableRandom random = new SplittableRandom(seed);
         Lines lines = new Lines(size);
         Expected expected = new Expected(granularity().toMillis());
         for (int i = 0; i < size; i++) {
-            long millis = (START_MILLIS + SPAN_MILLIS * i / size) / 1000 * 1000;
+            long millis = (START_MILLIS - earlier.toMillis() + SPAN_MILLIS * i / size) / 1000 * 1000;
             City city = CITIES[random.nextInt(CITIES.length)];
             String originLon = coordinate(city.lon() + gaussian(random) * SPREAD_DEGREES);
             String originLat = coordinate(city.lat() + gaussian(random) * SPREAD_DEGREES * 0.7);

@@ -36,13 +36,13 @@ public final class WeatherReadings extends Workload {
     }
 
     @Override
-    public Generated generate(int size, long seed) {
+    public Generated generate(int size, long seed, Duration earlier) {
         SplittableRandom random = new SplittableRandom(seed);
         Lines lines = new Lines(size);
         Expected expected = new Expected(granularity().toMillis());
         for (int i = 0; i < size; i++) {
             City city = CITIES[i % CITIES.length];
-            long millis = START_MILLIS + (long) (i / CITIES.length) * 60_000;
+            long millis = START_MILLIS - earlier.toMillis() + (long) (i / CITIES.length) * 60_000;
             double hourOfDay = (millis / 3_600_000.0) % 24;
             double daily = Math.sin(2 * Math.PI * (hourOfDay - 9) / 24); // warmest mid-afternoon
             double temperature = Lines.oneDecimal(city.temperature() - 8 + 8 * daily + random.nextDouble() * 4 - 2);

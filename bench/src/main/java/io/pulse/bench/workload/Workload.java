@@ -60,7 +60,15 @@ public abstract class Workload {
     }
 
     /** {@code size} events, the same for the same seed. */
-    public abstract Generated generate(int size, long seed);
+    public Generated generate(int size, long seed) {
+        return generate(size, seed, Duration.ZERO);
+    }
+
+    /**
+     * {@code size} events of the same shape starting {@code earlier} (whole days) before the usual start: the bench's
+     * warm-up sends these, so they never reach a bucket it measures.
+     */
+    public abstract Generated generate(int size, long seed, Duration earlier);
 
     /**
      * Whether a value the query API answered matches the bench's own.

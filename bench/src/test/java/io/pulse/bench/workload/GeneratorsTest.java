@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pulse.common.json.Json;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,6 +24,21 @@ class GeneratorsTest {
         IntStream.range(0, 5_000).forEach(i -> assertThat(again.lines().get(i)).isEqualTo(first.lines().get(i)));
         assertThat(first.expected().countsByBucket().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(5_000);
         assertThat(workload.generate(5_000, 8).lines().get(0)).isNotEqualTo(first.lines().get(0));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"translation_delivered", "frame", "trip", "weather_reading", "song_play"})
+    void aWarmUpEndsMoreThanAnyAllowedLatenessBeforeTheMeasuredEvents(String type) {
+        Workload workload = Workloads.byType(type);
+        Generated measured = workload.generate(5_000, 7);
+        Generated warmUp = workload.generate(5_000, 8, Duration.ofDays(500));
+        long lastWarmUp = Arrays.stream(warmUp.eventTimes()).max().orElseThrow();
+        long firstMeasured = Arrays.stream(measured.eventTimes()).min().orElseThrow();
+        // the pipeline's largest allowed lateness is 31 days: no warm-up event shares or reopens a measured bucket
+        assertThat(firstMeasured - lastWarmUp).isGreaterThan(Duration.ofDays(31).toMillis());
+        // the lines carry the earlier times too, not only the bench's record of them
+        assertThat(workload.generate(5_000, 7, Duration.ofDays(500)).lines().get(0)).isNotEqualTo(measured.lines().get(0));
+        assertThat(warmUp.expected().countsByBucket().lastKey()).isLessThan(firstMeasured);
     }
 
     @Test
