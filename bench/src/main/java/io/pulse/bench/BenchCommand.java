@@ -69,10 +69,10 @@ public final class BenchCommand implements Callable<Integer> {
             description = "First of six consecutive ports tried for the stack; moves up past taken ones (default: ${DEFAULT-VALUE}).")
     int portBase;
 
-    @Option(names = "--partitions", defaultValue = "3", description = "Partitions of each topic (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--partitions", defaultValue = "6", description = "Partitions of each topic, as `./pulse up` makes them (default: ${DEFAULT-VALUE}).")
     int partitions;
 
-    @Option(names = "--warm-up", defaultValue = "50000", paramLabel = "EVENTS",
+    @Option(names = "--warm-up", defaultValue = "300000", paramLabel = "EVENTS",
             description = "Events of each workload sent through each new stack before anything is measured, "
                     + WARM_UP_DAYS + " days earlier in event time so no measured bucket sees them; 0 measures cold "
                     + "services (default: ${DEFAULT-VALUE}).")
@@ -166,9 +166,11 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * New services spend their first tens of seconds compiling their hot code (a third of the aggregation's CPU in
-     * its first million events, measured with JFR): each workload runs once, unmeasured and unchecked, so the
-     * figures are those of a running service and the first workload is not the only one to pay for it.
+     * New services spend their first minute compiling their hot code: the aggregation's C2 compiler thread took a
+     * third of its CPU over its first million events (JFR), and still a third of it during a measured run after
+     * 50,000 warm-up events, about a sixth after 300,000 (per-thread CPU from {@code /proc}). Each workload runs once
+     * first, unmeasured and unchecked, so the figures are those of running services and the first workload is not
+     * the only one to pay for the compilation.
      */
     private void warmUp(Pipeline pipeline, List<Workload> chosen, Ingestion ingestion) throws Exception {
         if (warmUp <= 0) {
