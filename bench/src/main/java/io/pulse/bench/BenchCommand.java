@@ -69,7 +69,7 @@ public final class BenchCommand implements Callable<Integer> {
             description = "First of six consecutive ports tried for the stack; moves up past taken ones (default: ${DEFAULT-VALUE}).")
     int portBase;
 
-    @Option(names = "--partitions", defaultValue = "6", description = "Partitions of each topic, as `./pulse up` makes them (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--partitions", defaultValue = "3", description = "Partitions of each topic, as `./pulse up` makes them (default: ${DEFAULT-VALUE}).")
     int partitions;
 
     @Option(names = "--warm-up", defaultValue = "300000", paramLabel = "EVENTS",

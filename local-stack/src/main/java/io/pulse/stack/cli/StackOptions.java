@@ -19,8 +19,7 @@ class StackOptions {
     @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = ".pulse", description = "Where all data lives (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
-    /** Six: the aggregation's two stream threads take three each, so one busy key's partition does not idle a core. */
-    @Option(names = "--partitions", defaultValue = "6", description = "Partitions of the event and aggregate topics (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--partitions", defaultValue = "3", description = "Partitions of the event and aggregate topics (default: ${DEFAULT-VALUE}).")
     int partitions;
 
     @Option(names = "--kafka-port", defaultValue = "9092", description = "Kafka port; the KRaft controller takes the next one (default: ${DEFAULT-VALUE}).")
