@@ -16,6 +16,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -48,16 +49,28 @@ public final class Ceilings {
 
     /**
      * Waits until every partition of a new topic has a leader: an idempotent producer sending while leadership is
-     * still settling gets out-of-order-sequence errors and fails (seen in a bench run).
+     * still settling gets out-of-order-sequence errors and fails, and right after its creation the broker may not
+     * know the topic yet (both seen in bench runs).
      */
     private static void awaitLeaders(Admin admin, String topic) throws ExecutionException, InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
-                .anyMatch(p -> p.leader() == null || p.leader().isEmpty())) {
+        while (!hasLeaders(admin, topic)) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("topic " + topic + " has partitions without a leader after 30 s");
             }
             Thread.sleep(50);
+        }
+    }
+
+    private static boolean hasLeaders(Admin admin, String topic) throws ExecutionException, InterruptedException {
+        try {
+            return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
+                    .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return false;
+            }
+            throw e;
         }
     }
 
