@@ -20,6 +20,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 final class BucketWatcher {
 
     static final long POLL_MILLIS = 50;
+    /**
+     * How long the counts may stand still, once everything is sent and some bucket is short, before the wait gives
+     * up: an event counted late never reaches its bucket, so waiting out the whole timeout would only hide why.
+     */
+    static final Duration STALL = Duration.ofSeconds(60);
 
     /** Bucket {@code bucket} must count at least {@code threshold} events; acknowledged by ingest at {@code ackNanos}. */
     record Sample(long bucket, long threshold, long ackNanos) {
@@ -30,11 +35,17 @@ final class BucketWatcher {
     private final TreeMap<Long, Long> expected;
     private final ConcurrentLinkedQueue<Sample> pending = new ConcurrentLinkedQueue<>();
     private final List<Double> freshnessMillis = new ArrayList<>();
+    private final Duration stall;
 
     BucketWatcher(QueryApi query, Workload workload, Generated generated) {
+        this(query, workload, generated, STALL);
+    }
+
+    BucketWatcher(QueryApi query, Workload workload, Generated generated, Duration stall) {
         this.query = query;
         this.workload = workload;
         this.expected = generated.expected().countsByBucket();
+        this.stall = stall;
     }
 
     void add(Sample sample) {
@@ -50,12 +61,19 @@ final class BucketWatcher {
         long to = expected.lastKey() + workload.granularity().toMillis();
         long deadline = System.nanoTime() + timeout.toNanos();
         long complete = 0;
+        long total = -1;
+        long moved = System.nanoTime();
         while (true) {
             boolean sent = sendingDone.getAsBoolean();
             Map<Long, Long> counted = new HashMap<>();
             query.series(workload.metric(), "count", workload.granularity(), List.of(), from, to, 1)
                     .forEach(p -> counted.merge(p.ts(), p.count(), Long::sum));
             long now = System.nanoTime();
+            long counts = counted.values().stream().mapToLong(Long::longValue).sum();
+            if (counts != total || !sent) {
+                total = counts;
+                moved = now;
+            }
             for (Iterator<Sample> it = pending.iterator(); it.hasNext(); ) {
                 Sample s = it.next();
                 if (counted.getOrDefault(s.bucket(), 0L) >= s.threshold()) {
@@ -73,6 +91,12 @@ final class BucketWatcher {
             if (now > deadline) {
                 throw new IllegalStateException(workload.metric() + " not complete after " + timeout.toSeconds()
                         + " s: " + (missing == null ? pending.size() + " freshness samples unresolved" : missing));
+            }
+            if (missing != null && now - moved > stall.toNanos()) {
+                throw new IllegalStateException(workload.metric() + " not complete: its counts stood still for "
+                        + stall.toSeconds() + " s after everything was sent, at " + missing + " (events counted late "
+                        + "never reach their bucket: see pulse_aggregation_events_total{outcome=\"late\"} on the "
+                        + "aggregation service)");
             }
             Thread.sleep(POLL_MILLIS);
         }
