@@ -182,9 +182,14 @@ public final class BenchCommand implements Callable<Integer> {
                 out.printf("[bench] %s: warming up with %,d events, %d days earlier (not measured)%n", workload.type(),
                         warmUp, WARM_UP_DAYS);
                 ingestion.send(workload, workload.generate(warmUp, seed + 1, Duration.ofDays(WARM_UP_DAYS)),
-                        metric.get().allowedLateness(), Duration.ofSeconds(300 + warmUp / 1_000));
+                        metric.get().allowedLateness(), sendTimeout(warmUp));
             }
         }
+    }
+
+    /** How long sending {@code events} and seeing every bucket complete may take: 5 minutes, and 1 s per 1,000 more. */
+    private static Duration sendTimeout(int events) {
+        return Duration.ofSeconds(300 + events / 1_000);
     }
 
     private static Optional<Metric> metric(Pipeline pipeline, Workload workload) {
@@ -205,7 +210,7 @@ public final class BenchCommand implements Callable<Integer> {
             Generated generated = workload.generate(size, seed);
             out.printf("[bench] %s × %,d: sending%n", workload.type(), size);
             Ingestion.Sent sent = ingestion.send(workload, generated, metric.get().allowedLateness(),
-                    Duration.ofSeconds(300 + size / 1_000));
+                    sendTimeout(size));
             double seconds = (sent.completeNanos() - sent.startNanos()) / 1e9;
             out.printf("[bench] %s × %,d: every bucket complete after %.1f s (%,.0f events/s); checking%n",
                     workload.type(), size, seconds, size / seconds);

@@ -12,8 +12,8 @@ import java.io.IOException;
 import java.time.Instant;
 
 /**
- * The API's JSON writes its thousands of points faster, in the same text: instants through {@link IsoInstant}, and
- * doubles through Jackson's own shortest-digits writer instead of {@code Double.toString}, which took an eighth of
+ * The API's JSON writes its thousands of points faster: instants through {@link IsoInstant}, in the JDK's own text,
+ * and doubles through Jackson's own shortest-digits writer instead of {@code Double.toString}, which took an eighth of
  * the service's CPU on a day of one-minute points (JFR, query benchmark (a)). Where Java 17's
  * {@code Double.toString} writes more digits than needed, this writes the shortest that read back as the same
  * double: never another value.
