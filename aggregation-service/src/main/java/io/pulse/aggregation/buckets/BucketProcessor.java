@@ -10,8 +10,10 @@ import io.pulse.common.pipeline.Metric;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -38,6 +40,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 public final class BucketProcessor implements Processor<String, CanonicalEvent, String, Emitted> {
 
+    private static final int MAX_GROUP_KEYS = 10_000;
+
     private final Metric metric;
     private final String bucketStore;
     private final String changedStore;
@@ -53,6 +57,11 @@ public final class BucketProcessor implements Processor<String, CanonicalEvent, 
      * only means a bucket is marked once more.
      */
     private final Set<String> marked = new HashSet<>();
+    /**
+     * Groups written as JSON, by their values: consecutive events mostly repeat a recent group, and writing the JSON
+     * for every event showed in profiles. Emptied when it reaches {@link #MAX_GROUP_KEYS}, so it never grows unbounded.
+     */
+    private final Map<SortedMap<String, String>, String> groupKeys = new HashMap<>();
     /** Wall-clock time of the last event, and stream time then: the base of the idle clock. */
     private long lastEventWallClock;
     private long streamTimeAtLastEvent = Long.MIN_VALUE;
@@ -85,7 +94,7 @@ public final class BucketProcessor implements Processor<String, CanonicalEvent, 
         streamTimeAtLastEvent = streamTime;
         SortedMap<String, String> group = group(event);
         long start = metric.bucketStart(event.ts());
-        String key = StoreKeys.of(start, group);
+        String key = StoreKeys.of(start, groupKey(group));
         StoredBucket stored = buckets.get(key);
         if ((stored != null && stored.isFinal()) || streamTime > closesAt(start)) {
             late.increment();
@@ -175,6 +184,13 @@ public final class BucketProcessor implements Processor<String, CanonicalEvent, 
         expired.forEach(buckets::delete);
     }
 
+    private String groupKey(SortedMap<String, String> group) {
+        if (groupKeys.size() >= MAX_GROUP_KEYS) {
+            groupKeys.clear();
+        }
+        return groupKeys.computeIfAbsent(group, Json::writeString);
+    }
+
     private void markChanged(String key, long start) {
         if (marked.add(key)) {
             changed.put(key, start);
@@ -224,8 +240,8 @@ public final class BucketProcessor implements Processor<String, CanonicalEvent, 
         private StoreKeys() {
         }
 
-        static String of(long start, SortedMap<String, String> group) {
-            return prefix(start) + "|" + Json.writeString(group);
+        static String of(long start, String groupJson) {
+            return prefix(start) + "|" + groupJson;
         }
 
         /** Every key of a bucket starting at or before {@code start} sorts below this. */

@@ -1,6 +1,7 @@
 package io.pulse.aggregation.topology;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.pulse.aggregation.buckets.BucketCache;
 import io.pulse.aggregation.buckets.BucketProcessor;
 import io.pulse.aggregation.buckets.Emitted;
 import io.pulse.aggregation.buckets.StoredBucket;
@@ -151,8 +152,8 @@ public final class MetricsTopology {
             @Override
             public Set<StoreBuilder<?>> stores() {
                 return Set.of(
-                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(buckets), Serdes.String(), STORED)
-                                .withCachingEnabled(),
+                        BucketCache.in(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(buckets),
+                                Serdes.String(), STORED).withCachingEnabled()),
                         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(changed), Serdes.String(), Serdes.Long())
                                 .withCachingEnabled());
             }
