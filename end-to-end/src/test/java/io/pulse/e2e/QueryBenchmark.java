@@ -175,12 +175,19 @@ class QueryBenchmark {
         }
     }
 
-    /** The service's JVM flags; with {@code -Dbenchmark.jfr=FILE} also a JFR profile, written when it stops. */
+    /**
+     * The service's JVM flags; with {@code -Dbenchmark.jfr=FILE} also a JFR profile, written when it stops, and with
+     * {@code -Dbenchmark.service-jvm-options="…"} more flags (space-separated, after the usual ones).
+     */
     private static List<String> jvm() {
         List<String> jvm = new ArrayList<>(List.of("-Xms64m", "-Xmx512m", "-XX:+ExitOnOutOfMemoryError"));
         String jfr = System.getProperty("benchmark.jfr", "");
         if (!jfr.isBlank()) {
             jvm.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile,dumponexit=true");
+        }
+        String more = System.getProperty("benchmark.service-jvm-options", "");
+        if (!more.isBlank()) {
+            jvm.addAll(List.of(more.trim().split("\\s+")));
         }
         return jvm;
     }

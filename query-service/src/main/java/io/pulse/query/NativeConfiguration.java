@@ -19,7 +19,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  */
 @RegisterForReflection(
         targets = {Bucket.class, BucketUpdate.class, DistinctSketch.class, QuantileSketch.class, MetricInfo.class,
-                SeriesResponse.class, Series.class, Series.Point.class, TopResponse.class, TopResponse.Ranked.class,
+                SeriesResponse.class, Series.class, TopResponse.class, TopResponse.Ranked.class,
                 LiveResource.LiveBucket.class, WhereFilter.CellBox.class, Problem.class},
         classNames = {"io.pulse.common.pipeline.PipelineFile", "io.pulse.common.pipeline.PipelineFile$EventTypeEntry",
                 "io.pulse.common.pipeline.PipelineFile$TimestampEntry",

@@ -18,26 +18,48 @@ final class IsoInstant {
     }
 
     static String format(Instant t) {
-        long seconds = t.getEpochSecond();
-        if (t.getNano() != 0 || seconds < FIRST || seconds >= END) {
-            return t.toString();
+        Text text = new Text();
+        return text.fill(t.getEpochSecond(), t.getNano()) ? new String(text.chars) : t.toString();
+    }
+
+    /**
+     * A reusable buffer for the instants of one answer, which mostly share their day with the one before: the date's
+     * text is worked out once a day.
+     */
+    static final class Text {
+
+        /** The text of the last instant {@link #fill} accepted: {@code yyyy-MM-ddTHH:mm:ssZ}. */
+        final char[] chars = new char[20];
+        private long day = Long.MIN_VALUE;
+
+        /**
+         * Puts the text of the instant {@code seconds} and {@code nanos} after the epoch in {@link #chars}; false,
+         * leaving it to the JDK, outside the fast path.
+         */
+        boolean fill(long seconds, int nanos) {
+            if (nanos != 0 || seconds < FIRST || seconds >= END) {
+                return false;
+            }
+            long epochDay = Math.floorDiv(seconds, DAY);
+            if (epochDay != day) {
+                LocalDate date = LocalDate.ofEpochDay(epochDay);
+                digits(chars, 0, date.getYear(), 4);
+                chars[4] = '-';
+                digits(chars, 5, date.getMonthValue(), 2);
+                chars[7] = '-';
+                digits(chars, 8, date.getDayOfMonth(), 2);
+                chars[10] = 'T';
+                chars[13] = ':';
+                chars[16] = ':';
+                chars[19] = 'Z';
+                day = epochDay;
+            }
+            int time = (int) Math.floorMod(seconds, DAY);
+            digits(chars, 11, time / 3600, 2);
+            digits(chars, 14, time / 60 % 60, 2);
+            digits(chars, 17, time % 60, 2);
+            return true;
         }
-        LocalDate date = LocalDate.ofEpochDay(Math.floorDiv(seconds, DAY));
-        int time = (int) Math.floorMod(seconds, DAY);
-        char[] text = new char[20];
-        digits(text, 0, date.getYear(), 4);
-        text[4] = '-';
-        digits(text, 5, date.getMonthValue(), 2);
-        text[7] = '-';
-        digits(text, 8, date.getDayOfMonth(), 2);
-        text[10] = 'T';
-        digits(text, 11, time / 3600, 2);
-        text[13] = ':';
-        digits(text, 14, time / 60 % 60, 2);
-        text[16] = ':';
-        digits(text, 17, time % 60, 2);
-        text[19] = 'Z';
-        return new String(text);
     }
 
     private static void digits(char[] text, int at, int value, int width) {

@@ -2,7 +2,6 @@ package io.pulse.query.series;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 
@@ -12,7 +11,7 @@ import java.util.SortedMap;
  * @param group  the values of the requested group fields; empty when everything rolls up
  * @param points one per step, empty steps included
  */
-public record Series(SortedMap<String, String> group, List<Point> points) {
+public record Series(SortedMap<String, String> group, Points points) {
 
     /**
      * @param ts    the point's time: a series point covers {@code [ts, ts + step)}, a moving one {@code [ts − window, ts)}

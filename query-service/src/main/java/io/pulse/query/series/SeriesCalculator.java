@@ -5,7 +5,6 @@ import io.pulse.common.json.Json;
 import io.pulse.common.pipeline.Aggregation;
 import io.pulse.common.window.WindowedPoints;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
@@ -52,11 +51,10 @@ public final class SeriesCalculator {
                 .map(o -> new Series(o.group(), points(request, o.byStart()))).toList();
     }
 
-    private static List<Series.Point> points(SeriesRequest request, NavigableMap<Instant, Bucket> byStart) {
-        List<Series.Point> points = new ArrayList<>();
+    private static Points points(SeriesRequest request, NavigableMap<Instant, Bucket> byStart) {
+        Points points = new Points(request.from(), request.step(), request.agg(), Math.toIntExact(request.points()));
         new WindowedPoints(request.from(), request.to(), request.step(), request.window()).forEach(byStart,
-                (ts, merged) -> points.add(new Series.Point(ts, value(request.agg(), merged), merged.count(),
-                        error(request.agg(), merged))));
+                (ts, merged) -> points.add(merged));
         return points;
     }
 
@@ -78,10 +76,25 @@ public final class SeriesCalculator {
 
     /** The error bound of {@link #value} for approximate aggregations ({@link Series.Point#error()}); null when exact. */
     public static Map<String, Double> error(Aggregation agg, Bucket b) {
+        String kind = errorKind(agg);
+        return kind == null ? null : Map.of(kind, errorBound(agg, b));
+    }
+
+    /** The name of the error bound {@code agg} carries: {@code relative} or {@code rank}; null when exact. */
+    static String errorKind(Aggregation agg) {
         return switch (agg.kind()) {
-            case DISTINCT -> Map.of("relative", b.distinct() == null ? 0 : b.distinct().relativeError());
-            case QUANTILE -> Map.of("rank", b.quantiles() == null ? 0 : b.quantiles().rankError());
+            case DISTINCT -> "relative";
+            case QUANTILE -> "rank";
             default -> null;
+        };
+    }
+
+    /** The error bound of {@link #value} for an aggregation with an {@link #errorKind}; 0 while exact. */
+    static double errorBound(Aggregation agg, Bucket b) {
+        return switch (agg.kind()) {
+            case DISTINCT -> b.distinct() == null ? 0 : b.distinct().relativeError();
+            case QUANTILE -> b.quantiles() == null ? 0 : b.quantiles().rankError();
+            default -> throw new IllegalArgumentException(agg.wireName() + " is exact");
         };
     }
 

@@ -31,8 +31,8 @@ import javax.sql.DataSource;
 /**
  * Reads the buckets a {@link SeriesRequest} draws on, doing in PostgreSQL what it can do exactly: it reads the
  * coarsest roll-up whose units never straddle a point, filters groups by key, rolls all groups into one when none
- * is asked for, and fetches sketches only for the aggregations that merge them. The calculator then sees fewer,
- * larger buckets that merge to the same values.
+ * is asked for, and fetches sketches, min and max only for the aggregations that use them. The calculator then sees
+ * fewer, larger buckets that merge to the same values.
  */
 @ApplicationScoped
 public class BucketReader {
@@ -97,6 +97,14 @@ public class BucketReader {
     }
 
     /**
+     * Whether {@code agg} reads the buckets' min and max; the others leave them out (null), which spares two columns
+     * and two boxed doubles per row.
+     */
+    private static boolean needsExtremes(Aggregation agg) {
+        return agg.kind() == Aggregation.Kind.MIN || agg.kind() == Aggregation.Kind.MAX;
+    }
+
+    /**
      * The keys of the groups {@code where} names when it gives values for every group field (a dashboard's "this
      * client"): known without a query, so such a question costs one round trip instead of two. Empty when some
      * field is left open or the values combine into more than {@link #MAX_NAMED_GROUPS} groups.
@@ -147,26 +155,28 @@ public class BucketReader {
 
     /** The all-group totals of a roll-up: one row per unit, for a request that keeps no group apart. */
     private static List<GroupBucket> totals(Connection connection, SeriesRequest request, Rollup rollup) throws SQLException {
-        return allGroups(connection, request, "SELECT " + START_MILLIS + ", event_count, value_sum, value_min, value_max FROM "
-                + rollup.totals + " WHERE metric = ? AND bucket_start >= ? AND bucket_start < ?");
+        return allGroups(connection, request, "SELECT " + START_MILLIS + ", event_count, value_sum"
+                + (needsExtremes(request.agg()) ? ", value_min, value_max" : "") + " FROM " + rollup.totals
+                + " WHERE metric = ? AND bucket_start >= ? AND bucket_start < ?");
     }
 
     /** Every group of every bucket start merged in SQL: one row per start, for a request that keeps no group apart. */
     private static List<GroupBucket> rolledUp(Connection connection, SeriesRequest request, String table) throws SQLException {
-        return allGroups(connection, request, "SELECT " + START_MILLIS + ", sum(event_count), sum(value_sum), min(value_min), "
-                + "max(value_max) FROM " + table + " WHERE metric = ? AND bucket_start >= ? AND bucket_start < ? "
-                + "GROUP BY bucket_start");
+        return allGroups(connection, request, "SELECT " + START_MILLIS + ", sum(event_count), sum(value_sum)"
+                + (needsExtremes(request.agg()) ? ", min(value_min), max(value_max)" : "") + " FROM " + table
+                + " WHERE metric = ? AND bucket_start >= ? AND bucket_start < ? GROUP BY bucket_start");
     }
 
-    /** Runs {@code sql} (start, count, sum, min, max over the request's range) into buckets of all groups. */
+    /** Runs {@code sql} (start, count, sum, and min, max if needed, over the request's range) into buckets of all groups. */
     private static List<GroupBucket> allGroups(Connection connection, SeriesRequest request, String sql) throws SQLException {
+        boolean extremes = needsExtremes(request.agg());
         List<GroupBucket> rows = new ArrayList<>();
         try (PreparedStatement s = connection.prepareStatement(sql)) {
             bindRange(s, request);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    rows.add(new GroupBucket(ALL_GROUPS, Instant.ofEpochMilli(rs.getLong(1)),
-                            new Bucket(rs.getLong(2), rs.getDouble(3), nullableDouble(rs, 4), nullableDouble(rs, 5))));
+                    rows.add(new GroupBucket(ALL_GROUPS, Instant.ofEpochMilli(rs.getLong(1)), new Bucket(rs.getLong(2),
+                            rs.getDouble(3), extremes ? nullableDouble(rs, 4) : null, extremes ? nullableDouble(rs, 5) : null)));
                 }
             }
         }
@@ -175,8 +185,11 @@ public class BucketReader {
 
     private static List<GroupBucket> perGroup(Connection connection, SeriesRequest request, String table,
                                               List<String> groupKeys, boolean sketches) throws SQLException {
-        String sql = "SELECT group_key, " + START_MILLIS + ", event_count, value_sum, value_min, value_max"
-                + (sketches ? ", distinct_sketch, quantile_sketch" : "")
+        // One group asked for (a dashboard's "this client"): its key is known, so rows need not carry it
+        SortedMap<String, String> onlyGroup = groupKeys != null && groupKeys.size() == 1 ? group(groupKeys.get(0)) : null;
+        boolean extremes = needsExtremes(request.agg());
+        String sql = "SELECT " + (onlyGroup == null ? "group_key, " : "") + START_MILLIS + ", event_count, value_sum"
+                + (extremes ? ", value_min, value_max" : "") + (sketches ? ", distinct_sketch, quantile_sketch" : "")
                 + " FROM " + table + " WHERE metric = ? AND bucket_start >= ? AND bucket_start < ?"
                 // no ORDER BY: it would tempt the planner into the (metric, bucket_start) index, reading every
                 // group's rows to keep a few, where the primary key finds just the filtered groups' rows
@@ -190,13 +203,19 @@ public class BucketReader {
             }
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    byte[] distinct = sketches ? rs.getBytes(7) : null;
-                    byte[] quantiles = sketches ? rs.getBytes(8) : null;
-                    rows.add(new GroupBucket(groups.computeIfAbsent(rs.getString(1), BucketReader::group),
-                            Instant.ofEpochMilli(rs.getLong(2)),
-                            new Bucket(rs.getLong(3), rs.getDouble(4), nullableDouble(rs, 5), nullableDouble(rs, 6),
-                                    distinct == null ? null : DistinctSketch.fromBytes(distinct),
-                                    quantiles == null ? null : QuantileSketch.fromBytes(quantiles))));
+                    int column = 1;
+                    SortedMap<String, String> group = onlyGroup != null ? onlyGroup
+                            : groups.computeIfAbsent(rs.getString(column++), BucketReader::group);
+                    Instant start = Instant.ofEpochMilli(rs.getLong(column++));
+                    long count = rs.getLong(column++);
+                    double sum = rs.getDouble(column++);
+                    Double min = extremes ? nullableDouble(rs, column++) : null;
+                    Double max = extremes ? nullableDouble(rs, column++) : null;
+                    byte[] distinct = sketches ? rs.getBytes(column++) : null;
+                    byte[] quantiles = sketches ? rs.getBytes(column) : null;
+                    rows.add(new GroupBucket(group, start, new Bucket(count, sum, min, max,
+                            distinct == null ? null : DistinctSketch.fromBytes(distinct),
+                            quantiles == null ? null : QuantileSketch.fromBytes(quantiles))));
                 }
             }
         }

@@ -1,0 +1,119 @@
+package io.pulse.query.series;
+
+import io.pulse.common.bucket.Bucket;
+import io.pulse.common.pipeline.Aggregation;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.AbstractList;
+import java.util.Map;
+
+/**
+ * The points of one series, kept as columns of primitives: a point's time follows from its index, its value, count
+ * and error bound sit in arrays. Seen as a list it gives {@link Series.Point}s, made on each {@link #get}; the answer
+ * writer reads the columns instead ({@code io.pulse.query.api.PointsJson}), so a day of one-minute points no longer
+ * holds a point record, a boxed value and an instant per point until the answer is written, then its text.
+ */
+public final class Points extends AbstractList<Series.Point> {
+
+    private static final long NANOS_PER_SECOND = 1_000_000_000L;
+
+    private final Instant from;
+    private final Duration step;
+    private final Aggregation agg;
+    private final String errorKind;
+    private final long[] counts;
+    private final double[] values;
+    private final boolean[] valued;
+    private final double[] errors;
+    private int size;
+
+    /**
+     * @param from     the first point's time
+     * @param step     the distance between points
+     * @param agg      what each point's value is
+     * @param capacity how many points will be added
+     */
+    Points(Instant from, Duration step, Aggregation agg, int capacity) {
+        this.from = from;
+        this.step = step;
+        this.agg = agg;
+        this.errorKind = SeriesCalculator.errorKind(agg);
+        this.counts = new long[capacity];
+        this.values = new double[capacity];
+        this.valued = new boolean[capacity];
+        this.errors = errorKind == null ? null : new double[capacity];
+    }
+
+    /** Appends the next point: the value of {@code agg} over the merged buckets it covers. */
+    void add(Bucket merged) {
+        Double value = SeriesCalculator.value(agg, merged);
+        counts[size] = merged.count();
+        valued[size] = value != null;
+        values[size] = value == null ? 0 : value;
+        if (errors != null) {
+            errors[size] = SeriesCalculator.errorBound(agg, merged);
+        }
+        size++;
+    }
+
+    @Override
+    public int size() {
+        return size;
+    }
+
+    @Override
+    public Series.Point get(int i) {
+        if (i < 0 || i >= size) {
+            throw new IndexOutOfBoundsException(i);
+        }
+        return new Series.Point(ts(i), valued[i] ? values[i] : null, counts[i],
+                errorKind == null ? null : Map.of(errorKind, errors[i]));
+    }
+
+    /** The time of point {@code i}: {@code from + i × step}. */
+    public Instant ts(int i) {
+        return Instant.ofEpochSecond(epochSecond(i), nano(i));
+    }
+
+    /**
+     * The whole seconds of {@link #ts}, in long arithmetic: {@link Duration#multipliedBy} goes through
+     * {@code BigDecimal}, and the answer writer needs no instant.
+     */
+    public long epochSecond(int i) {
+        return Math.addExact(Math.addExact(from.getEpochSecond(), Math.multiplyExact(step.getSeconds(), i)),
+                nanos(i) / NANOS_PER_SECOND);
+    }
+
+    /** The nanoseconds of {@link #ts} within its second. */
+    public int nano(int i) {
+        return (int) (nanos(i) % NANOS_PER_SECOND);
+    }
+
+    private long nanos(int i) {
+        return from.getNano() + (long) step.getNano() * i;
+    }
+
+    /** Whether point {@code i} has a value: false when it covers no events ({@link Series.Point#value()} null). */
+    public boolean hasValue(int i) {
+        return valued[i];
+    }
+
+    /** The value of point {@code i}, when {@link #hasValue}. */
+    public double value(int i) {
+        return values[i];
+    }
+
+    public long count(int i) {
+        return counts[i];
+    }
+
+    /** The name of the error bound every point carries ({@code relative}, {@code rank}); null for exact values. */
+    public String errorKind() {
+        return errorKind;
+    }
+
+    /** The error bound of point {@code i}, when {@link #errorKind} is not null. */
+    public double error(int i) {
+        return errors[i];
+    }
+}
