@@ -5,22 +5,17 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Tracks the records one request or upload sent until Kafka has acknowledged every one, without holding a future
- * per record: an upload may carry millions. One thread sends a delivery's records and then waits for them, so it
- * counts what it sent alone; only the acknowledgements, counted on the producer's I/O thread, share a counter. The
- * two threads thus write no common memory per record, and the waiter is woken once, by the last acknowledgement.
+ * per record: an upload may carry millions. Sending and acknowledging take no lock, so the request thread and the
+ * producer's I/O thread do not contend per record; the waiter is woken only when nothing is outstanding.
  */
 final class Acknowledgements {
 
-    private long sent;
-    private final AtomicLong acknowledged = new AtomicLong();
+    private final AtomicLong outstanding = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private volatile Exception firstFailure;
-    /** How many records the waiter waits for; none (-1) until it waits. */
-    private volatile long awaited = -1;
 
-    /** Called by the thread that sends the records, which later calls {@link #await}. */
     void sent() {
-        sent++;
+        outstanding.incrementAndGet();
     }
 
     void completed(Exception exception) {
@@ -32,9 +27,7 @@ final class Acknowledgements {
             }
             failed.incrementAndGet();
         }
-        // The waiter publishes what it waits for before it looks at this count, and this count is raised before
-        // what the waiter waits for is looked at: one of the two sees the other, so the last wake-up is never lost.
-        if (acknowledged.incrementAndGet() == awaited) {
+        if (outstanding.decrementAndGet() == 0) {
             synchronized (this) {
                 notifyAll();
             }
@@ -43,13 +36,12 @@ final class Acknowledgements {
 
     /** Waits for every acknowledgement; fails if one was refused or the wait is over. */
     synchronized void await(Duration timeout) throws DeliveryException, InterruptedException {
-        awaited = sent;
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (acknowledged.get() < sent) {
+        while (outstanding.get() > 0) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
-                throw new DeliveryException((sent - acknowledged.get()) + " records were not acknowledged by Kafka "
-                        + "within " + timeout.toSeconds() + " s", null);
+                throw new DeliveryException(outstanding.get() + " records were not acknowledged by Kafka within "
+                        + timeout.toSeconds() + " s", null);
             }
             wait(Math.max(1, left / 1_000_000));
         }
