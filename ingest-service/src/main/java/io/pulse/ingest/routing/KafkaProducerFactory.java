@@ -45,8 +45,8 @@ public class KafkaProducerFactory {
     /**
      * Kafka compresses with lz4-java's fastest compressor, but lz4-java tries its JNI one by itself only when the
      * system class loader loaded it; Quarkus' class loader loads the application, so the producer compressed with the
-     * pure-Java one, several times slower: a fifth of ingest's CPU in the ingest benchmark, whose plain producer got
-     * the JNI one. Once the native library is loaded, Kafka's choice is the JNI compressor. Where it cannot load
+     * pure-Java one, about five times slower: 14% of the service's CPU samples in the ingest benchmark, whose plain
+     * producer got the JNI one. Once the native library is loaded, Kafka's choice is the JNI compressor. Where it cannot load
      * (a platform without it, a native image), the pure-Java one stays: slower, and the records read the same.
      */
     static void loadNativeLz4() {

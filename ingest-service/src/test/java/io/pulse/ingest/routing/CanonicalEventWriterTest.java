@@ -96,10 +96,24 @@ class CanonicalEventWriterTest {
     }
 
     @Test
+    void writesALoneSurrogateLikeTheMapper() throws IOException {
+        // an escape JSON allows, that no UTF-8 text can hold
+        assertSameBytes(new CanonicalEvent("lone", "translation_delivered", 1,
+                (ObjectNode) json("{\"first\": \"fine\", \"lone\": \"\\ud800\", \"last\": 1}")));
+    }
+
+    /** A value that fails half-way through being written. */
+    public static final class Unwritable {
+        public String getValue() {
+            throw new IllegalStateException("cannot be written");
+        }
+    }
+
+    @Test
     void aFailedEventLeavesNothingBehindForTheNext() throws IOException {
-        // a lone surrogate (an escape JSON allows) cannot be written as UTF-8: refused as the mapper refuses it
-        CanonicalEvent unwritable = new CanonicalEvent("bad", "translation_delivered", 1,
-                (ObjectNode) json("{\"first\": \"fine\", \"lone\": \"\\ud800\"}"));
+        ObjectNode attrs = (ObjectNode) json(ITEMS.get(0));
+        attrs.putPOJO("unwritable", new Unwritable());
+        CanonicalEvent unwritable = new CanonicalEvent("bad", "translation_delivered", 1, attrs);
         assertThatThrownBy(() -> MAPPER_WRITER.writeValueAsBytes(unwritable)).isInstanceOf(IOException.class);
         assertThatThrownBy(() -> writer.write(unwritable)).isInstanceOf(IllegalArgumentException.class);
         assertSameBytes(new CanonicalEvent("next", "translation_delivered", 2, (ObjectNode) json(ITEMS.get(0))));
