@@ -1,7 +1,5 @@
 package io.pulse.ingest.routing;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -24,9 +22,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 @ApplicationScoped
 public class EventRouter {
 
-    /** Bound once: looking the serializer up again for every event was a measurable share of ingest's time. */
-    private static final ObjectWriter EVENT_WRITER = Json.MAPPER.writerFor(CanonicalEvent.class);
-
     @Inject
     Producer<String, byte[]> producer;
 
@@ -42,6 +37,7 @@ public class EventRouter {
     public final class Delivery {
 
         private final Acknowledgements acks = new Acknowledgements();
+        private final CanonicalEventWriter writer = new CanonicalEventWriter();
         private final EventType type;
         private final String topic;
         private final Counter accepted;
@@ -64,11 +60,7 @@ public class EventRouter {
          */
         public void event(CanonicalEvent event) {
             String key = type.key().map(f -> event.attrs().path(f).asText()).orElse(event.id());
-            try {
-                send(new ProducerRecord<>(topic, key, EVENT_WRITER.writeValueAsBytes(event)), accepted);
-            } catch (JsonProcessingException e) {
-                throw new IllegalArgumentException("cannot write the event as JSON", e);
-            }
+            send(new ProducerRecord<>(topic, key, writer.write(event)), accepted);
         }
 
         public void deadLetter(DeadLetter letter) {

@@ -23,6 +23,7 @@ import io.quarkus.runtime.Startup;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -49,8 +50,14 @@ public class EventValidator {
 
     private final Map<String, JsonSchema> schemas = new HashMap<>();
     private final Map<String, TimestampParser> timestamps = new HashMap<>();
-    private final IngestConfig config;
+    private final Duration maxFutureSkew;
     private final Clock clock;
+    /**
+     * The clock's last reading plus the allowed skew. The clock only moves on, so an event not later than this is
+     * not later than the limit now either; only a later one needs a new reading (a clock read per event was 2% of
+     * ingest's CPU). Threads may race to store readings: any of them is still a past one.
+     */
+    private volatile Instant latestAllowed = Instant.MIN;
 
     @Inject
     public EventValidator(Pipeline pipeline, IngestConfig config) {
@@ -58,7 +65,7 @@ public class EventValidator {
     }
 
     EventValidator(Pipeline pipeline, IngestConfig config, Clock clock) {
-        this.config = config;
+        this.maxFutureSkew = config.maxFutureSkew();
         this.clock = clock;
         JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
         SchemaValidatorsConfig schemaConfig = SchemaValidatorsConfig.builder().pathType(PathType.JSON_POINTER).build();
@@ -87,7 +94,9 @@ public class EventValidator {
     /** The canonical event, or every reason the item is refused. */
     public Outcome validate(EventType type, JsonNode item) {
         List<FieldError> errors = new ArrayList<>();
-        nonFinite(item, new ArrayDeque<>(), errors);
+        if (holdsNonFinite(item)) {
+            nonFinite(item, new ArrayDeque<>(), errors);
+        }
         for (ValidationMessage m : schemas.get(type.name()).validate(item)) {
             errors.add(new FieldError(pointer(m), m.getError()));
         }
@@ -98,10 +107,9 @@ public class EventValidator {
         Instant ts = null;
         try {
             ts = timestamps.get(type.name()).parse(item.get(tsField));
-            Instant latest = clock.instant().plus(config.maxFutureSkew());
-            if (ts.isAfter(latest)) {
+            if (tooFarAhead(ts)) {
                 errors.add(new FieldError("/" + tsField, "timestamp " + ts + " is more than "
-                        + config.maxFutureSkew().toSeconds() + " s ahead of the server clock"));
+                        + maxFutureSkew.toSeconds() + " s ahead of the server clock"));
             }
         } catch (TimestampException e) {
             String field = "/" + tsField;
@@ -142,12 +150,42 @@ public class EventValidator {
         return values;
     }
 
+    /** Whether the event holds a time later than the allowed skew ahead of the clock. */
+    private boolean tooFarAhead(Instant ts) {
+        if (!ts.isAfter(latestAllowed)) {
+            return false;
+        }
+        Instant latest = clock.instant().plus(maxFutureSkew);
+        latestAllowed = latest;
+        return ts.isAfter(latest);
+    }
+
+    /**
+     * Whether some number in the tree is not finite: a search that spells out no pointer, since almost no event holds
+     * such a number and {@link #nonFinite} builds one for every field it passes.
+     */
+    private static boolean holdsNonFinite(JsonNode node) {
+        if (node.isContainerNode()) {
+            for (JsonNode child : node) {
+                if (holdsNonFinite(child)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return isNonFinite(node);
+    }
+
+    private static boolean isNonFinite(JsonNode node) {
+        return node.isFloatingPointNumber() && !node.isBigDecimal() && !Double.isFinite(node.doubleValue());
+    }
+
     /**
      * A number too large for a double (such as {@code 1e999}) is read as infinity, which JSON cannot carry on to
      * Kafka and no metric can use: it is refused where it stands. The pointer is spelt out only for such a number.
      */
     private static void nonFinite(JsonNode node, Deque<String> path, List<FieldError> errors) {
-        if (node.isFloatingPointNumber() && !node.isBigDecimal() && !Double.isFinite(node.doubleValue())) {
+        if (isNonFinite(node)) {
             errors.add(new FieldError(path.stream().map(step -> "/" + step).collect(Collectors.joining()),
                     "number out of range: larger than a 64-bit floating-point number"));
         } else if (node.isObject()) {
