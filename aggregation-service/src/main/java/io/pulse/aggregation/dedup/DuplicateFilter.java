@@ -7,12 +7,16 @@ import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.state.WindowStore;
-import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /**
  * Drops an event whose id was already seen within the horizon (in event time). Ids live in a window store, so old
  * ones expire with its segments. Ingest keys events by their type's key field, so all copies of an event reach the
  * same partition and this task.
+ *
+ * <p>An id is stored under the start of its horizon-wide slot of event time, with its event time as the value, so an
+ * earlier sighting within the horizon is in the event's slot or one of its two neighbours: three point lookups. A
+ * range fetch over the horizon opened a RocksDB iterator per segment for every event, about a tenth of the service's
+ * CPU samples in the aggregation benchmark.
  */
 public final class DuplicateFilter implements FixedKeyProcessor<String, CanonicalEvent, CanonicalEvent> {
 
@@ -38,14 +42,22 @@ public final class DuplicateFilter implements FixedKeyProcessor<String, Canonica
     public void process(FixedKeyRecord<String, CanonicalEvent> record) {
         CanonicalEvent event = record.value();
         long ts = event.ts();
-        // The epoch-millisecond overload: the Instant one formats an error message on every call.
-        try (WindowStoreIterator<Long> earlier = seen.fetch(event.id(), ts - horizon.toMillis(), ts + horizon.toMillis())) {
-            if (earlier.hasNext()) {
+        long horizonMs = horizon.toMillis();
+        long slot = slotOf(ts, horizonMs);
+        for (long earlier = slot - horizonMs; earlier <= slot + horizonMs; earlier += horizonMs) {
+            Long seenAt = seen.fetch(event.id(), earlier);
+            if (seenAt != null && Math.abs(seenAt - ts) <= horizonMs) {
                 duplicates.increment();
                 return;
             }
         }
-        seen.put(event.id(), ts, ts);
+        // Never replaces an id in the slot: one there is less than a horizon away, so this event was dropped above.
+        seen.put(event.id(), ts, slot);
         context.forward(record);
+    }
+
+    /** The start of the horizon-wide slot of event time holding {@code ts}. */
+    private static long slotOf(long ts, long horizonMs) {
+        return Math.floorDiv(ts, horizonMs) * horizonMs;
     }
 }

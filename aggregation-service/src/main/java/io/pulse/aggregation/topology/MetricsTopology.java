@@ -98,7 +98,9 @@ public final class MetricsTopology {
     }
 
     private FixedKeyProcessorSupplier<String, CanonicalEvent, CanonicalEvent> duplicateFilter(EventType type) {
-        String store = type.name() + "-seen-ids";
+        // Renamed when ids moved from their event time to their slot's start (DuplicateFilter): ids remembered under
+        // the earlier layout are not looked for, so a fresh store and changelog keep the two from mixing.
+        String store = type.name() + "-seen-id-slots";
         var duplicates = registry.counter("pulse.aggregation.duplicates", "type", type.name());
         return new FixedKeyProcessorSupplier<>() {
             @Override
@@ -108,8 +110,10 @@ public final class MetricsTopology {
 
             @Override
             public Set<StoreBuilder<?>> stores() {
+                // Kept three horizons: a slot starts up to a horizon before its ids' event times, and ids within a
+                // horizon behind the latest ones must still be found.
                 return Set.of(Stores.windowStoreBuilder(Stores.persistentWindowStore(store,
-                                settings.duplicateHorizon().multipliedBy(2), settings.duplicateHorizon(), false),
+                                settings.duplicateHorizon().multipliedBy(3), settings.duplicateHorizon(), false),
                         Serdes.String(), Serdes.Long()));
             }
         };

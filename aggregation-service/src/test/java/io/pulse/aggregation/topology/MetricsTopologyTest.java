@@ -234,6 +234,18 @@ class MetricsTopologyTest {
     }
 
     @Test
+    void repeatedIdsAreFoundAcrossHoursAndOnlyWithinTheHorizon() {
+        // the horizon is 1 h; ids are looked up by the hour of event time they fall in, 18:00 being one's start
+        Sent nearAnHourEnd = send("a", BASE.plusSeconds(59 * 60 + 50), 10);
+        send(new Sent(nearAnHourEnd.id(), "a", nearAnHourEnd.ts().plusSeconds(20), 10, "fr"));     // next hour, 20 s on
+        Sent later = send("a", BASE.plusSeconds(70 * 60), 10);
+        send(new Sent(later.id(), "a", later.ts().minusSeconds(50 * 60), 10, "fr"));               // the hour before
+        Sent apart = send("a", BASE.plusSeconds(90 * 60), 10);
+        send(new Sent(apart.id(), "a", apart.ts().plusSeconds(70 * 60), 10, "fr"));                // 70 min on: new
+        assertThat(counter("pulse.aggregation.duplicates", "type", "translation_delivered")).isEqualTo(2);
+    }
+
+    @Test
     void aQuietPartitionFinalizesItsBucketsByWallClock() {
         send("a", BASE.plusSeconds(10), 20);
         tick();
