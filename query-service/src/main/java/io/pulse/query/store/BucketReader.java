@@ -40,8 +40,13 @@ public class BucketReader {
     private static final String BUCKETS = "bucket";
     /** Most groups {@link #namedGroups} spells out; a larger filter (a wide bounding box) is resolved by a query. */
     static final int MAX_NAMED_GROUPS = 1000;
-    /** A bucket's start as epoch milliseconds: PostgreSQL computes it for less than pgjdbc takes to build a date-time. */
-    private static final String START_MILLIS = "(extract(epoch FROM bucket_start) * 1000)::bigint";
+    /**
+     * A bucket's start as epoch milliseconds: PostgreSQL computes it for less than pgjdbc takes to build a date-time.
+     * {@code date_part} answers a double, {@code extract} (since PostgreSQL 14) a numeric, whose arithmetic cost about
+     * three times as much per row (0.3 against 0.9 µs); bucket starts are whole milliseconds, far inside a double's
+     * precision, and the cast to bigint rounds to the nearest.
+     */
+    private static final String START_MILLIS = "(date_part('epoch', bucket_start) * 1000)::bigint";
     private static final SortedMap<String, String> ALL_GROUPS = Collections.unmodifiableSortedMap(new TreeMap<>());
 
     @Inject
