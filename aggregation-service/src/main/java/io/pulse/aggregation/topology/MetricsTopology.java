@@ -121,10 +121,11 @@ public final class MetricsTopology {
 
     private void buckets(KStream<String, CanonicalEvent> events, EventType type, Metric metric) {
         String name = metric.name();
-        // Grouping by exactly the partition key keeps every group on its partition, in the order ingest wrote it.
-        // Any other grouping needs a repartition topic, where events from different partitions interleave, so a
-        // bucket may close before stragglers from a slower partition arrive (they are then late, not lost).
-        boolean byPartitionKey = type.key().map(key -> metric.groupBy().equals(List.of(key))).orElse(false);
+        // A grouping that includes the partition key keeps every group on one partition (ingest keys each event by
+        // that field's value, which it requires), in the order ingest wrote it. Any other grouping needs a
+        // repartition topic, where events from different partitions interleave, so a bucket may close before
+        // stragglers from a slower partition arrive (they are then late, not lost).
+        boolean byPartitionKey = type.key().map(key -> metric.groupBy().contains(key)).orElse(false);
         KStream<String, CanonicalEvent> grouped = byPartitionKey ? events
                 : events.selectKey((key, event) -> Json.writeString(BucketProcessor.group(metric, event)),
                                 Named.as(name + "-group"))

@@ -234,6 +234,18 @@ class MetricsTopologyTest {
     }
 
     @Test
+    void onlyAGroupingWithoutThePartitionKeyGoesThroughARepartitionTopic() {
+        var settings = new TopologySettings(EMIT, Duration.ofHours(1), Duration.ofMinutes(5));
+        String topology = new MetricsTopology(PipelineLoader.load(PipelineLoader.BUNDLED), settings,
+                Clock.fixed(NOW, ZoneOffset.UTC), registry).build().describe().toString();
+        // trips: by region (the trip's key) and origin cell, so each group lives on its region's partition
+        assertThat(topology).doesNotContain("trips-by-group-repartition").doesNotContain("delivery_time-by-group")
+                .doesNotContain("heat_index-by-group").doesNotContain("plays-by-group");
+        // unique_users: one count over every frame, whatever its user (the frame's key)
+        assertThat(topology).contains("unique_users-by-group-repartition");
+    }
+
+    @Test
     void repeatedIdsAreFoundAcrossHoursAndOnlyWithinTheHorizon() {
         // the horizon is 1 h; ids are looked up by the hour of event time they fall in, 18:00 being one's start
         Sent nearAnHourEnd = send("a", BASE.plusSeconds(59 * 60 + 50), 10);
