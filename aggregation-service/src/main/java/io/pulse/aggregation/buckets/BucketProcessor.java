@@ -28,14 +28,14 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Keeps one metric's buckets per group, in event time.
  * <ul>
- * <li>An event joins its bucket while the event-time clock (stream time) is at most the bucket's end plus the
- * allowed lateness; after that, or once the bucket is final, it goes to {@code events.late} and the bucket counts
- * it as late.</li>
+ * <li>An event joins its bucket while the event-time clock ({@link EventClock}: the slowest source partition's latest
+ * event time) is at most the bucket's end plus the allowed lateness; after that, or once the bucket is final, it goes
+ * to {@code events.late} and the bucket counts it as late.</li>
  * <li>Every emit interval (wall clock), changed buckets are published, coalescing the updates in between. The set
  * of changed buckets is itself a store, so a crash between a commit and a publication loses no update.</li>
- * <li>A bucket becomes final when stream time passes its end plus the allowed lateness, and also when the
- * partition has been quiet: the clock then advances with wall-clock time from the last event, so no bucket waits
- * forever for a next record.</li>
+ * <li>A bucket becomes final when the clock passes its end plus the allowed lateness, also when partitions have
+ * been quiet: a source's clock advances with wall-clock time from its last event, so no bucket waits forever for a
+ * next record.</li>
  * </ul>
  */
 public final class BucketProcessor implements Processor<String, CanonicalEvent, String, Emitted> {
@@ -45,12 +45,17 @@ public final class BucketProcessor implements Processor<String, CanonicalEvent, 
     private final Metric metric;
     private final String bucketStore;
     private final String changedStore;
+    private final String clockStore;
+    private final boolean repartitioned;
     private final Duration emitInterval;
     private final Counter aggregated;
     private final Counter late;
     private ProcessorContext<String, Emitted> context;
     private KeyValueStore<String, StoredBucket> buckets;
     private KeyValueStore<String, Long> changed;
+    /** The latest event time per source partition, kept at each publication for a restart. */
+    private KeyValueStore<Integer, Long> sourceClocks;
+    private EventClock clock;
     /**
      * Keys this processor put in {@link #changed} since its last publication, which are still there: marking such a
      * bucket again would change nothing, and it would cost a cache write per event. Lost with the processor, which
@@ -62,15 +67,18 @@ public final class BucketProcessor implements Processor<String, CanonicalEvent, 
      * for every event showed in profiles. Emptied when it reaches {@link #MAX_GROUP_KEYS}, so it never grows unbounded.
      */
     private final Map<SortedMap<String, String>, String> groupKeys = new HashMap<>();
-    /** Wall-clock time of the last event, and stream time then: the base of the idle clock. */
-    private long lastEventWallClock;
-    private long streamTimeAtLastEvent = Long.MIN_VALUE;
 
-    public BucketProcessor(Metric metric, String bucketStore, String changedStore, Duration emitInterval,
-                           Counter aggregated, Counter late) {
+    /**
+     * @param repartitioned whether events come through a repartition topic, tagged with their source partition by
+     *                      {@link SourcePartition}
+     */
+    public BucketProcessor(Metric metric, String bucketStore, String changedStore, String clockStore,
+                           boolean repartitioned, Duration emitInterval, Counter aggregated, Counter late) {
         this.metric = metric;
         this.bucketStore = bucketStore;
         this.changedStore = changedStore;
+        this.clockStore = clockStore;
+        this.repartitioned = repartitioned;
         this.emitInterval = emitInterval;
         this.aggregated = aggregated;
         this.late = late;
@@ -81,29 +89,36 @@ public final class BucketProcessor implements Processor<String, CanonicalEvent, 
         this.context = context;
         this.buckets = context.getStateStore(bucketStore);
         this.changed = context.getStateStore(changedStore);
+        this.sourceClocks = context.getStateStore(clockStore);
         this.marked.clear(); // a task revived after a failed transaction re-inits its processors on restored stores
-        this.lastEventWallClock = context.currentSystemTimeMs();
+        // Anew, like Kafka Streams' own stream time: a revived task reads again from its last commit.
+        // A source quiet for longer than the lateness allowed to its events is no longer waited for.
+        this.clock = new EventClock(metric.allowedLateness().toMillis());
+        long now = context.currentSystemTimeMs();
+        try (KeyValueIterator<Integer, Long> it = sourceClocks.all()) {
+            it.forEachRemaining(kv -> clock.restore(kv.key, kv.value, now));
+        }
         context.schedule(emitInterval, PunctuationType.WALL_CLOCK_TIME, this::publish);
     }
 
     @Override
     public void process(Record<String, CanonicalEvent> record) {
         CanonicalEvent event = record.value();
-        long streamTime = context.currentStreamTimeMs();
-        lastEventWallClock = context.currentSystemTimeMs();
-        streamTimeAtLastEvent = streamTime;
+        long now = context.currentSystemTimeMs();
+        clock.advance(repartitioned ? SourcePartition.of(record.headers()) : 0, record.timestamp(), now);
+        long eventTime = clock.at(now);
         SortedMap<String, String> group = group(event);
         long start = metric.bucketStart(event.ts());
         String key = StoreKeys.of(start, groupKey(group));
         StoredBucket stored = buckets.get(key);
-        if ((stored != null && stored.isFinal()) || streamTime > closesAt(start)) {
+        if ((stored != null && stored.isFinal()) || eventTime > closesAt(start)) {
             late.increment();
             if (stored != null) {
                 buckets.put(key, stored.withLate());
                 markChanged(key, start);
             }
             context.forward(new Record<>(metric.name(), new Emitted.Late(new LateEvent(event, metric.name(), group,
-                    Instant.ofEpochMilli(start), Instant.ofEpochMilli(end(start)), Instant.ofEpochMilli(streamTime))),
+                    Instant.ofEpochMilli(start), Instant.ofEpochMilli(end(start)), Instant.ofEpochMilli(eventTime))),
                     record.timestamp()));
             return;
         }
@@ -117,8 +132,10 @@ public final class BucketProcessor implements Processor<String, CanonicalEvent, 
 
     /** Marks what can no longer change as final, publishes every changed bucket, forgets buckets long closed. */
     private void publish(long wallClock) {
-        long clock = eventClock(wallClock);
-        finalizeUpTo(clock);
+        long eventTime = clock.at(wallClock);
+        if (eventTime != EventClock.NONE) {
+            finalizeUpTo(eventTime);
+        }
         List<KeyValue<String, Long>> pending = new ArrayList<>();
         try (KeyValueIterator<String, Long> it = changed.all()) {
             it.forEachRemaining(pending::add);
@@ -132,29 +149,18 @@ public final class BucketProcessor implements Processor<String, CanonicalEvent, 
                 context.forward(new Record<>(Json.writeString(update.key()), new Emitted.Update(update), stored.start()));
             }
         }
-        forgetBefore(clock);
+        if (eventTime != EventClock.NONE) {
+            forgetBefore(eventTime);
+        }
+        clock.forEachSource(sourceClocks::put);
     }
 
-    /** Stream time, advanced by the wall-clock time since the last event, so a quiet partition's buckets close. */
-    private long eventClock(long wallClock) {
-        long streamTime = context.currentStreamTimeMs();
-        if (streamTime < 0) {
-            return streamTime;
-        }
-        if (streamTimeAtLastEvent == Long.MIN_VALUE) {
-            // Restored after a restart without a new event yet: the idle clock starts now.
-            streamTimeAtLastEvent = streamTime;
-            lastEventWallClock = wallClock;
-        }
-        return Math.max(streamTime, streamTimeAtLastEvent + Math.max(0, wallClock - lastEventWallClock));
-    }
-
-    private void finalizeUpTo(long clock) {
-        long lastClosedStart = clock - metric.allowedLateness().toMillis() - metric.granularity().toMillis();
+    private void finalizeUpTo(long eventTime) {
+        long lastClosedStart = eventTime - metric.allowedLateness().toMillis() - metric.granularity().toMillis();
         List<KeyValue<String, StoredBucket>> closing = new ArrayList<>();
         try (KeyValueIterator<String, StoredBucket> it = buckets.range(StoreKeys.FIRST, StoreKeys.upTo(lastClosedStart))) {
             it.forEachRemaining(kv -> {
-                if (!kv.value.isFinal() && clock > closesAt(kv.value.start())) {
+                if (!kv.value.isFinal() && eventTime > closesAt(kv.value.start())) {
                     closing.add(kv);
                 }
             });
@@ -170,9 +176,9 @@ public final class BucketProcessor implements Processor<String, CanonicalEvent, 
      * allowed lateness (at least one granularity) they are dropped from the store. Their last value stays on
      * {@code aggregates} and in the query store.
      */
-    private void forgetBefore(long clock) {
+    private void forgetBefore(long eventTime) {
         long keep = Math.max(metric.allowedLateness().toMillis(), metric.granularity().toMillis());
-        long lastForgotten = clock - keep - metric.allowedLateness().toMillis() - metric.granularity().toMillis();
+        long lastForgotten = eventTime - keep - metric.allowedLateness().toMillis() - metric.granularity().toMillis();
         List<String> expired = new ArrayList<>();
         try (KeyValueIterator<String, StoredBucket> it = buckets.range(StoreKeys.FIRST, StoreKeys.upTo(lastForgotten))) {
             it.forEachRemaining(kv -> {

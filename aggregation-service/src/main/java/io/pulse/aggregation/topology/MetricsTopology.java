@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.pulse.aggregation.buckets.BucketCache;
 import io.pulse.aggregation.buckets.BucketProcessor;
 import io.pulse.aggregation.buckets.Emitted;
+import io.pulse.aggregation.buckets.SourcePartition;
 import io.pulse.aggregation.buckets.StoredBucket;
 import io.pulse.aggregation.dedup.DuplicateFilter;
 import io.pulse.aggregation.serde.JsonSerde;
@@ -123,15 +124,17 @@ public final class MetricsTopology {
         String name = metric.name();
         // A grouping that includes the partition key keeps every group on one partition (ingest keys each event by
         // that field's value, which it requires), in the order ingest wrote it. Any other grouping needs a
-        // repartition topic, where events from different partitions interleave, so a bucket may close before
-        // stragglers from a slower partition arrive (they are then late, not lost).
+        // repartition topic, where events from different partitions interleave; each is tagged with its partition,
+        // so that buckets close by the slowest partition's event time (EventClock).
         boolean byPartitionKey = type.key().map(key -> metric.groupBy().contains(key)).orElse(false);
         KStream<String, CanonicalEvent> grouped = byPartitionKey ? events
-                : events.selectKey((key, event) -> Json.writeString(BucketProcessor.group(metric, event)),
+                : events.processValues(SourcePartition::new, Named.as(name + "-tag-source"))
+                        .selectKey((key, event) -> Json.writeString(BucketProcessor.group(metric, event)),
                                 Named.as(name + "-group"))
                         .repartition(Repartitioned.<String, CanonicalEvent>as(name + "-by-group")
                                 .withKeySerde(Serdes.String()).withValueSerde(EVENTS));
-        KStream<String, Emitted> emitted = grouped.process(bucketProcessor(metric), Named.as(name + "-buckets-processor"));
+        KStream<String, Emitted> emitted = grouped.process(bucketProcessor(metric, !byPartitionKey),
+                Named.as(name + "-buckets-processor"));
         emitted.split(Named.as(name + "-emitted-"))
                 .branch((key, e) -> e instanceof Emitted.Late, Branched.withConsumer(late -> late
                         .mapValues(e -> Json.writeString(((Emitted.Late) e).late()), Named.as(name + "-late-json"))
@@ -143,15 +146,17 @@ public final class MetricsTopology {
                         "updates"));
     }
 
-    private ProcessorSupplier<String, CanonicalEvent, String, Emitted> bucketProcessor(Metric metric) {
+    private ProcessorSupplier<String, CanonicalEvent, String, Emitted> bucketProcessor(Metric metric, boolean repartitioned) {
         String buckets = bucketStore(metric);
         String changed = metric.name() + "-changed";
+        String clocks = metric.name() + "-source-clocks";
         var aggregated = registry.counter("pulse.aggregation.events", "metric", metric.name(), "outcome", "aggregated");
         var late = registry.counter("pulse.aggregation.events", "metric", metric.name(), "outcome", "late");
         return new ProcessorSupplier<>() {
             @Override
             public BucketProcessor get() {
-                return new BucketProcessor(metric, buckets, changed, settings.emitInterval(), aggregated, late);
+                return new BucketProcessor(metric, buckets, changed, clocks, repartitioned, settings.emitInterval(),
+                        aggregated, late);
             }
 
             @Override
@@ -160,6 +165,8 @@ public final class MetricsTopology {
                         BucketCache.in(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(buckets),
                                 Serdes.String(), STORED).withCachingEnabled()),
                         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(changed), Serdes.String(), Serdes.Long())
+                                .withCachingEnabled(),
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(clocks), Serdes.Integer(), Serdes.Long())
                                 .withCachingEnabled());
             }
         };
