@@ -1,6 +1,7 @@
 package io.pulse.aggregation.buckets;
 
 import io.pulse.common.event.CanonicalEvent;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
@@ -25,15 +26,24 @@ public final class SourcePartition implements FixedKeyProcessor<String, Canonica
     /** Tags the event with its partition, replacing a header of that name a producer may have set. */
     @Override
     public void process(FixedKeyRecord<String, CanonicalEvent> record) {
-        int partition = context.recordMetadata().orElseThrow().partition();
-        record.headers().remove(HEADER).add(HEADER, new byte[] {
-            (byte) (partition >>> 24), (byte) (partition >>> 16), (byte) (partition >>> 8), (byte) partition});
+        record.headers().remove(HEADER).add(HEADER, bytes(context.recordMetadata().orElseThrow().partition()));
         context.forward(record);
     }
 
-    /** The source partition of a record tagged by this processor before its repartition topic. */
+    static byte[] bytes(int partition) {
+        return new byte[] {(byte) (partition >>> 24), (byte) (partition >>> 16), (byte) (partition >>> 8), (byte) partition};
+    }
+
+    /**
+     * The source partition of a record tagged by this processor before its repartition topic; partition 0's for one
+     * written there untagged, by a build before this one.
+     */
     static int of(Headers headers) {
-        byte[] b = headers.lastHeader(HEADER).value();
+        Header header = headers.lastHeader(HEADER);
+        if (header == null) {
+            return 0;
+        }
+        byte[] b = header.value();
         return (b[0] & 0xff) << 24 | (b[1] & 0xff) << 16 | (b[2] & 0xff) << 8 | (b[3] & 0xff);
     }
 }
