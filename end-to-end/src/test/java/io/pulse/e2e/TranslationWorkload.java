@@ -114,11 +114,16 @@ final class TranslationWorkload {
     }
 
     static Map<String, Double> byClientAndMinute(PulseClient client, String metric, String agg) {
+        return byGroupAndMinute(client, metric, agg, "client_name");
+    }
+
+    /** By "value of the group field@minute", as the query API answers for a metric grouped by that field. */
+    static Map<String, Double> byGroupAndMinute(PulseClient client, String metric, String agg, String field) {
         JsonNode answer = client.query("/v1/metrics/" + metric + "/series?agg=" + agg
-                + "&step=1m&group_by=client_name&from=2024-01-01T00:00:00Z&to=2024-01-01T04:00:00Z");
+                + "&step=1m&group_by=" + field + "&from=2024-01-01T00:00:00Z&to=2024-01-01T04:00:00Z");
         Map<String, Double> values = new TreeMap<>();
         for (JsonNode series : answer.path("series")) {
-            String c = series.path("group").path("client_name").asText();
+            String c = series.path("group").path(field).asText();
             for (JsonNode p : series.path("points")) {
                 if (p.path("count").asLong() > 0) {
                     values.put(c + "@" + p.path("ts").asText(), p.path("value").asDouble());

@@ -94,9 +94,8 @@ public final class BucketProcessor implements Processor<String, CanonicalEvent, 
         // Anew, like Kafka Streams' own stream time: a revived task reads again from its last commit.
         // A source quiet for longer than the lateness allowed to its events is no longer waited for.
         this.clock = new EventClock(metric.allowedLateness().toMillis());
-        long now = context.currentSystemTimeMs();
         try (KeyValueIterator<Integer, Long> it = sourceClocks.all()) {
-            it.forEachRemaining(kv -> clock.restore(kv.key, kv.value, now));
+            it.forEachRemaining(kv -> clock.restore(kv.key, kv.value));
         }
         context.schedule(emitInterval, PunctuationType.WALL_CLOCK_TIME, this::publish);
     }

@@ -24,6 +24,8 @@ import java.util.function.BiConsumer;
 final class EventClock {
 
     static final long NONE = Long.MIN_VALUE;
+    /** Restored, not yet read at a wall-clock time: quiet from the first reading on. */
+    private static final long RESTORED = Long.MIN_VALUE;
 
     private final long idleAfter;
 
@@ -44,11 +46,14 @@ final class EventClock {
         heardAt[source] = wallClock;
     }
 
-    /** A source as it was before a restart: quiet from now on until its next event. */
-    void restore(int source, long eventTime, long wallClock) {
+    /**
+     * A source as it was before a restart: quiet from the clock's next reading on until its next event. (Not from a
+     * wall-clock time given here: while a task initializes, Kafka Streams' cached wall-clock time can still be zero.)
+     */
+    void restore(int source, long eventTime) {
         grow(source);
         latest[source] = eventTime;
-        heardAt[source] = wallClock;
+        heardAt[source] = RESTORED;
     }
 
     /** The clock at {@code wallClock}, or {@link #NONE} before any event. */
@@ -57,6 +62,9 @@ final class EventClock {
         long fastest = NONE;
         for (int source = 0; source < latest.length; source++) {
             if (latest[source] != NONE) {
+                if (heardAt[source] == RESTORED) {
+                    heardAt[source] = wallClock;
+                }
                 long quiet = Math.max(0, wallClock - heardAt[source]);
                 long clock = latest[source] + quiet;
                 fastest = Math.max(fastest, clock);

@@ -60,11 +60,11 @@ class EventClockTest {
     }
 
     @Test
-    void restoredSourcesAreQuietFromTheirRestoreAndUnheardPartitionsDoNotCount() {
-        clock.restore(3, 5_000, 1_000);
-        clock.restore(1, 7_000, 1_000);
-        assertThat(clock.at(1_000)).isEqualTo(5_000);
-        assertThat(clock.at(1_250)).isEqualTo(5_250);
+    void restoredSourcesAreQuietFromTheFirstReadingAndUnheardPartitionsDoNotCount() {
+        clock.restore(3, 5_000);
+        clock.restore(1, 7_000);
+        assertThat(clock.at(1_795_000_000_000L)).isEqualTo(5_000); // the first reading starts the quiet time
+        assertThat(clock.at(1_795_000_000_250L)).isEqualTo(5_250);
         Map<Integer, Long> sources = new LinkedHashMap<>();
         clock.forEachSource(sources::put);
         assertThat(sources).containsExactly(Map.entry(1, 7_000L), Map.entry(3, 5_000L));
