@@ -14,6 +14,7 @@ import io.pulse.stack.kafka.KafkaBroker;
 import io.pulse.stack.kafka.TopicSetup;
 import io.pulse.stack.services.Service;
 import io.pulse.stack.services.ServiceProcess;
+import io.pulse.stack.testing.TopicReader;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -23,13 +24,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,9 +57,9 @@ class RepartitionedClockIT {
                     List.of("-Xmx256m"), new PrintStream(OutputStream.nullOutputStream()));
                  var producer = new KafkaProducer<>(Map.<String, Object>of(
                          ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                         ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer());
-                 UniqueUsers buckets = new UniqueUsers(broker.bootstrapServers())) {
+                         ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer())) {
                 aggregation.awaitReady(Duration.ofMinutes(3));
+                UniqueUsers buckets = new UniqueUsers(broker.bootstrapServers());
                 Frames frames = new Frames(producer);
 
                 // Both partitions heard from in the first minute.
@@ -109,38 +106,22 @@ class RepartitionedClockIT {
     }
 
     /** The latest value of each {@code unique_users} bucket on {@code aggregates}, read as plain JSON. */
-    private static final class UniqueUsers implements AutoCloseable {
-        private final KafkaConsumer<String, String> consumer;
-        private final Map<Instant, Bucket> latest = new HashMap<>();
-
-        UniqueUsers(String bootstrap) {
-            consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(),
-                    new StringDeserializer());
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.AGGREGATES).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-        }
+    private record UniqueUsers(String bootstrapServers) {
 
         Bucket awaitBucket(Instant start, Predicate<Bucket> condition) {
-            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(10)).untilAsserted(() -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(record -> {
+            Map<Instant, Bucket> latest = new HashMap<>();
+            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+                for (var record : TopicReader.readAll(bootstrapServers, Topics.AGGREGATES)) {
                     JsonNode update = Json.read(record.value(), JsonNode.class);
                     if (update.path("metric").asText().equals("unique_users")) {
                         latest.put(Instant.parse(update.path("start").asText()), new Bucket(
                                 update.path("bucket").path("count").asLong(), update.path("late").asLong(),
                                 update.path("final").asBoolean()));
                     }
-                });
+                }
                 assertThat(latest.get(start)).as("unique_users at " + start).matches(b -> b != null && condition.test(b));
             });
             return latest.get(start);
-        }
-
-        @Override
-        public void close() {
-            consumer.close();
         }
     }
 }
