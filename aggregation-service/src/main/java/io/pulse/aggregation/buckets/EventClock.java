@@ -66,10 +66,10 @@ final class EventClock {
                     heardAt[source] = wallClock;
                 }
                 long quiet = Math.max(0, wallClock - heardAt[source]);
-                long clock = latest[source] + quiet;
-                fastest = Math.max(fastest, clock);
+                long sourceClock = latest[source] + quiet;
+                fastest = Math.max(fastest, sourceClock);
                 if (quiet <= idleAfter) {
-                    slowestActive = slowestActive == NONE ? clock : Math.min(slowestActive, clock);
+                    slowestActive = slowestActive == NONE ? sourceClock : Math.min(slowestActive, sourceClock);
                 }
             }
         }
