@@ -115,7 +115,7 @@ class QueryBenchmark {
         }
         Instant start = START.plusSeconds(60L * m);
         return new BucketUpdate(METRIC, new TreeMap<>(Map.of("client_name", client(g))), start, start.plusSeconds(60),
-                b, 0, true, start.plusSeconds(360));
+                b, true, start.plusSeconds(360));
     }
 
     @Test

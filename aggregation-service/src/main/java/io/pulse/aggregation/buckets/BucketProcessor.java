@@ -22,30 +22,38 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Keeps one metric's buckets per group, in event time.
+ * Keeps one metric's buckets per group, in event time. Every event counts in its bucket, whatever its age or order;
+ * the allowed lateness decides when a bucket is final, not whether an event counts.
  * <ul>
- * <li>An event joins its bucket while the event-time clock ({@link EventClock}: the slowest source partition's latest
- * event time) is at most the bucket's end plus the allowed lateness; after that, or once the bucket is final, it goes
- * to {@code events.late} and the bucket counts it as late.</li>
- * <li>Every emit interval (wall clock), changed buckets are published, coalescing the updates in between. The set
- * of changed buckets is itself a store, so a crash between a commit and a publication loses no update.</li>
- * <li>A bucket becomes final when the clock passes its end plus the allowed lateness, also when partitions have
- * been quiet: a source's clock advances with wall-clock time from its last event, so no bucket waits forever for a
- * next record.</li>
+ * <li>A bucket is final once the event-time clock ({@link EventClock}: the slowest source partition's latest event
+ * time) has passed its end plus the allowed lateness, also when partitions have been quiet: a source's clock advances
+ * with wall-clock time from its last event, so no bucket waits forever for a next record.</li>
+ * <li>An event for a bucket that is final, or behind the clock, is late: it counts in the bucket all the same, and
+ * the bucket counts it among its late events and is marked revised. A copy goes to {@code events.late}.</li>
+ * <li>Final buckets are kept a while, then let go (the query store keeps them). A late event for a bucket let go, or
+ * for one never kept (history behind the clock), joins a <em>revision</em> of that bucket: a partial bucket with an
+ * identity of its own (the input record that opened it), published like a bucket and added to the stored one by the
+ * query service exactly once. Publishing a whole bucket there would replace what the store holds.</li>
+ * <li>Every emit interval (wall clock), changed buckets and pending revisions are published, coalescing the events in
+ * between. Both are kept in stores, so a crash between a commit and a publication loses no update.</li>
  * </ul>
  */
 public final class BucketProcessor implements Processor<String, CanonicalEvent, String, Emitted> {
 
     private static final int MAX_GROUP_KEYS = 10_000;
+    /**
+     * The key under which {@link #clockStore} keeps the start of the latest bucket let go; source partitions are keyed
+     * by their number, never negative.
+     */
+    private static final int LET_GO_UP_TO = -1;
 
     private final Metric metric;
-    private final String bucketStore;
-    private final String changedStore;
-    private final String clockStore;
+    private final BucketStores stores;
     private final boolean repartitioned;
     private final Duration emitInterval;
     private final Counter aggregated;
@@ -53,9 +61,16 @@ public final class BucketProcessor implements Processor<String, CanonicalEvent, 
     private ProcessorContext<String, Emitted> context;
     private KeyValueStore<String, StoredBucket> buckets;
     private KeyValueStore<String, Long> changed;
-    /** The latest event time per source partition, kept at each publication for a restart. */
-    private KeyValueStore<Integer, Long> sourceClocks;
+    /** Revisions of buckets no longer kept, by bucket key, until their publication. */
+    private KeyValueStore<String, StoredBucket> revisions;
+    /** The latest event time per source partition, kept at each publication for a restart; and {@link #LET_GO_UP_TO}. */
+    private KeyValueStore<Integer, Long> clockStore;
     private EventClock clock;
+    /**
+     * Every bucket starting at or before this and not in {@link #buckets} was let go (or never kept): an event for it
+     * is added to a revision. Kept in a store because the clock can restart behind where it was.
+     */
+    private long letGoUpTo;
     /**
      * Keys this processor put in {@link #changed} since its last publication, which are still there: marking such a
      * bucket again would change nothing, and it would cost a cache write per event. Lost with the processor, which
@@ -72,12 +87,10 @@ public final class BucketProcessor implements Processor<String, CanonicalEvent, 
      * @param repartitioned whether events come through a repartition topic, tagged with their source partition by
      *                      {@link SourcePartition}
      */
-    public BucketProcessor(Metric metric, String bucketStore, String changedStore, String clockStore,
-                           boolean repartitioned, Duration emitInterval, Counter aggregated, Counter late) {
+    public BucketProcessor(Metric metric, BucketStores stores, boolean repartitioned, Duration emitInterval,
+                           Counter aggregated, Counter late) {
         this.metric = metric;
-        this.bucketStore = bucketStore;
-        this.changedStore = changedStore;
-        this.clockStore = clockStore;
+        this.stores = stores;
         this.repartitioned = repartitioned;
         this.emitInterval = emitInterval;
         this.aggregated = aggregated;
@@ -87,15 +100,23 @@ public final class BucketProcessor implements Processor<String, CanonicalEvent, 
     @Override
     public void init(ProcessorContext<String, Emitted> context) {
         this.context = context;
-        this.buckets = context.getStateStore(bucketStore);
-        this.changed = context.getStateStore(changedStore);
-        this.sourceClocks = context.getStateStore(clockStore);
+        this.buckets = context.getStateStore(stores.buckets());
+        this.changed = context.getStateStore(stores.changed());
+        this.revisions = context.getStateStore(stores.revisions());
+        this.clockStore = context.getStateStore(stores.sourceClocks());
         this.marked.clear(); // a task revived after a failed transaction re-inits its processors on restored stores
         // Anew, like Kafka Streams' own stream time: a revived task reads again from its last commit.
         // A source quiet for longer than the lateness allowed to its events is no longer waited for.
         this.clock = new EventClock(metric.allowedLateness().toMillis());
-        try (KeyValueIterator<Integer, Long> it = sourceClocks.all()) {
-            it.forEachRemaining(kv -> clock.restore(kv.key, kv.value));
+        this.letGoUpTo = EventClock.NONE;
+        try (KeyValueIterator<Integer, Long> it = clockStore.all()) {
+            it.forEachRemaining(kv -> {
+                if (kv.key == LET_GO_UP_TO) {
+                    letGoUpTo = kv.value;
+                } else {
+                    clock.restore(kv.key, kv.value);
+                }
+            });
         }
         context.schedule(emitInterval, PunctuationType.WALL_CLOCK_TIME, this::publish);
     }
@@ -110,23 +131,38 @@ public final class BucketProcessor implements Processor<String, CanonicalEvent, 
         long start = metric.bucketStart(event.ts());
         String key = StoreKeys.of(start, groupKey(group));
         StoredBucket stored = buckets.get(key);
-        if ((stored != null && stored.isFinal()) || eventTime > closesAt(start)) {
+        boolean kept = stored != null;
+        boolean isLate = (kept ? stored.isFinal() : start <= letGoUpTo) || eventTime > closesAt(start);
+        if (isLate) {
             late.increment();
-            if (stored != null) {
-                buckets.put(key, stored.withLate());
-                markChanged(key, start);
-            }
             context.forward(new Record<>(metric.name(), new Emitted.Late(new LateEvent(event, metric.name(), group,
                     Instant.ofEpochMilli(start), Instant.ofEpochMilli(end(start)), Instant.ofEpochMilli(eventTime))),
                     record.timestamp()));
+        } else {
+            aggregated.increment();
+        }
+        if (!kept && isLate) {
+            StoredBucket revision = revisions.get(key);
+            if (revision == null) {
+                revision = StoredBucket.revision(group, start, Bucket.empty(metric), revisionId(record));
+            }
+            revisions.put(key, revision.withBucket(add(revision.bucket(), event, true)));
             return;
         }
-        if (stored == null) {
-            stored = new StoredBucket(group, start, Bucket.empty(metric), 0, false);
+        if (!kept) {
+            stored = StoredBucket.open(group, start, Bucket.empty(metric));
         }
-        buckets.put(key, stored.withBucket(add(stored.bucket(), event)));
+        buckets.put(key, stored.withBucket(add(stored.bucket(), event, isLate)));
         markChanged(key, start);
-        aggregated.increment();
+    }
+
+    /**
+     * The identity of a revision opened by {@code record}: its input topic, partition and offset name it uniquely and
+     * the same way each time exactly-once processing reads that record again after a failure.
+     */
+    private String revisionId(Record<String, CanonicalEvent> record) {
+        RecordMetadata source = context.recordMetadata().orElseThrow();
+        return source.topic() + "-" + source.partition() + "@" + source.offset();
     }
 
     /** Marks what can no longer change as final, publishes every changed bucket, forgets buckets long closed. */
@@ -144,14 +180,29 @@ public final class BucketProcessor implements Processor<String, CanonicalEvent, 
             changed.delete(entry.key);
             marked.remove(entry.key);
             if (stored != null) {
-                BucketUpdate update = update(stored, wallClock);
-                context.forward(new Record<>(Json.writeString(update.key()), new Emitted.Update(update), stored.start()));
+                forward(stored, wallClock);
             }
         }
-        if (eventTime != EventClock.NONE) {
-            forgetBefore(eventTime);
+        List<KeyValue<String, StoredBucket>> revised = new ArrayList<>();
+        try (KeyValueIterator<String, StoredBucket> it = revisions.all()) {
+            it.forEachRemaining(revised::add);
         }
-        clock.forEachSource(sourceClocks::put);
+        for (KeyValue<String, StoredBucket> revision : revised) {
+            revisions.delete(revision.key);
+            forward(revision.value, wallClock);
+        }
+        if (eventTime != EventClock.NONE) {
+            letGoBefore(eventTime);
+        }
+        clock.forEachSource(clockStore::put);
+        if (letGoUpTo != EventClock.NONE) {
+            clockStore.put(LET_GO_UP_TO, letGoUpTo);
+        }
+    }
+
+    private void forward(StoredBucket stored, long wallClock) {
+        BucketUpdate update = update(stored, wallClock);
+        context.forward(new Record<>(update.recordKey(), new Emitted.Update(update), stored.start()));
     }
 
     private void finalizeUpTo(long eventTime) {
@@ -171,15 +222,15 @@ public final class BucketProcessor implements Processor<String, CanonicalEvent, 
     }
 
     /**
-     * Final buckets stay a while longer so that events missing them are still counted in them; after another
-     * allowed lateness (at least one granularity) they are dropped from the store. Their last value stays on
-     * {@code aggregates} and in the query store.
+     * Final buckets stay a while longer, so that a late event is merged in place; after another allowed lateness (at
+     * least one granularity) they are let go. Their last value stays on {@code aggregates} and in the query store, and
+     * later events for them become revisions.
      */
-    private void forgetBefore(long eventTime) {
+    private void letGoBefore(long eventTime) {
         long keep = Math.max(metric.allowedLateness().toMillis(), metric.granularity().toMillis());
-        long lastForgotten = eventTime - keep - metric.allowedLateness().toMillis() - metric.granularity().toMillis();
+        long lastLetGo = eventTime - keep - metric.allowedLateness().toMillis() - metric.granularity().toMillis();
         List<String> expired = new ArrayList<>();
-        try (KeyValueIterator<String, StoredBucket> it = buckets.range(StoreKeys.FIRST, StoreKeys.upTo(lastForgotten))) {
+        try (KeyValueIterator<String, StoredBucket> it = buckets.range(StoreKeys.FIRST, StoreKeys.upTo(lastLetGo))) {
             it.forEachRemaining(kv -> {
                 if (kv.value.isFinal() && changed.get(kv.key) == null) {
                     expired.add(kv.key);
@@ -187,6 +238,7 @@ public final class BucketProcessor implements Processor<String, CanonicalEvent, 
             });
         }
         expired.forEach(buckets::delete);
+        letGoUpTo = Math.max(letGoUpTo, lastLetGo);
     }
 
     private String groupKey(SortedMap<String, String> group) {
@@ -210,18 +262,18 @@ public final class BucketProcessor implements Processor<String, CanonicalEvent, 
         return end(start) + metric.allowedLateness().toMillis();
     }
 
-    private Bucket add(Bucket bucket, CanonicalEvent event) {
+    private Bucket add(Bucket bucket, CanonicalEvent event, boolean isLate) {
         Double value = metric.value().map(f -> event.attrs().path(f)).filter(n -> n.isNumber())
                 .map(n -> n.asDouble()).orElse(null);
         String distinct = metric.distinct().map(f -> event.attrs().path(f)).filter(n -> n.isValueNode() && !n.isNull())
                 .map(n -> n.asText()).orElse(null);
-        return bucket.add(value, distinct);
+        return isLate ? bucket.addLate(value, distinct) : bucket.add(value, distinct);
     }
 
     private BucketUpdate update(StoredBucket stored, long wallClock) {
         Instant start = Instant.ofEpochMilli(stored.start());
         return new BucketUpdate(metric.name(), stored.group(), start, Instant.ofEpochMilli(end(stored.start())),
-                stored.bucket(), stored.late(), stored.isFinal(), Instant.ofEpochMilli(wallClock));
+                stored.bucket(), stored.isFinal(), Instant.ofEpochMilli(wallClock), stored.revision());
     }
 
     /** The event's values of the metric's group-by fields; absent ones are null. */

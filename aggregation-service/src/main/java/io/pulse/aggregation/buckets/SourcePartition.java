@@ -34,14 +34,12 @@ public final class SourcePartition implements FixedKeyProcessor<String, Canonica
         return new byte[] {(byte) (partition >>> 24), (byte) (partition >>> 16), (byte) (partition >>> 8), (byte) partition};
     }
 
-    /**
-     * The source partition of a record tagged by this processor before its repartition topic; partition 0's for one
-     * written there untagged, by a build before this one.
-     */
+    /** The source partition of a record tagged by this processor before its repartition topic. */
     static int of(Headers headers) {
         Header header = headers.lastHeader(HEADER);
-        if (header == null) {
-            return 0;
+        if (header == null || header.value() == null || header.value().length != 4) {
+            throw new IllegalStateException("a record on a repartition topic without its source partition ("
+                    + HEADER + " header): written by something other than this topology");
         }
         byte[] b = header.value();
         return (b[0] & 0xff) << 24 | (b[1] & 0xff) << 16 | (b[2] & 0xff) << 8 | (b[3] & 0xff);

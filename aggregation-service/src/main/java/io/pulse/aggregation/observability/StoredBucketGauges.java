@@ -2,7 +2,7 @@ package io.pulse.aggregation.observability;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.pulse.aggregation.topology.MetricsTopology;
+import io.pulse.aggregation.topology.StateNames;
 import io.pulse.common.pipeline.Pipeline;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,7 +22,7 @@ public class StoredBucketGauges {
 
     void register(@Observes StartupEvent started, Pipeline pipeline, MeterRegistry registry) {
         pipeline.metrics().values().forEach(metric -> Gauge.builder("pulse.aggregation.buckets.stored", this,
-                        gauges -> gauges.approximateEntries(MetricsTopology.bucketStore(metric)))
+                        gauges -> gauges.approximateEntries(StateNames.buckets(metric).buckets()))
                 .tag("metric", metric.name())
                 .description("Buckets kept in this instance's state store (open, and final ones still counting late events)")
                 .register(registry));

@@ -4,7 +4,6 @@ import io.pulse.aggregation.buckets.StoredBucket;
 import io.pulse.common.bucket.Bucket;
 import io.pulse.common.bucket.DistinctSketch;
 import io.pulse.common.bucket.QuantileSketch;
-import io.pulse.common.json.Json;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -21,19 +20,18 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * The bucket store's value format: a bucket is read and written on every event, and JSON with base64 sketches cost
- * most of the aggregation's time. This is a flat binary layout with the sketches' own compact bytes inside. A value
- * starting with {@code '{'} is the JSON of earlier versions and is still read, so a state directory or changelog
- * written before keeps working; it is rewritten in this format on its next update.
+ * most of the aggregation's time. This is a flat binary layout with the sketches' own compact bytes inside.
  *
  * <pre>
- * version (1) · start (8) · late (8) · final (1) · group size (4) · per field: name, value (absent: -1 length)
- * count (8) · sum (8) · min, max (presence byte, 8) · distinct, quantiles (length, -1 when absent; bytes)
+ * version (1) · start (8) · late (8) · flags (1: final 1, revised 2) · group size (4) · per field: name, value (absent: -1 length)
+ * count (8) · sum (8) · min, max (presence byte, 8) · distinct, quantiles, revision (length, -1 when absent; bytes)
  * </pre>
  */
 public final class StoredBucketSerde implements Serde<StoredBucket> {
 
-    private static final byte VERSION = 1;
-    private static final byte JSON = '{';
+    private static final byte VERSION = 2;
+    private static final byte FINAL = 1;
+    private static final byte REVISED = 2;
     private static final int ABSENT = -1;
 
     @Override
@@ -59,10 +57,12 @@ public final class StoredBucketSerde implements Serde<StoredBucket> {
         Bucket bucket = stored.bucket();
         byte[] distinct = bucket.distinct() == null ? null : bucket.distinct().toBytes();
         byte[] quantiles = bucket.quantiles() == null ? null : bucket.quantiles().toBytes();
-        size += 8 + 8 + 9 + 9 + 4 + length(distinct) + 4 + length(quantiles);
+        byte[] revision = utf8(stored.revision());
+        size += 8 + 8 + 9 + 9 + 4 + length(distinct) + 4 + length(quantiles) + 4 + length(revision);
 
         ByteBuffer out = ByteBuffer.allocate(size);
-        out.put(VERSION).putLong(stored.start()).putLong(stored.late()).put((byte) (stored.isFinal() ? 1 : 0));
+        out.put(VERSION).putLong(stored.start()).putLong(bucket.late())
+                .put((byte) ((stored.isFinal() ? FINAL : 0) | (bucket.revised() ? REVISED : 0)));
         out.putInt(stored.group().size());
         group.forEach(text -> putBytes(out, text));
         out.putLong(bucket.count()).putDouble(bucket.sum());
@@ -70,22 +70,21 @@ public final class StoredBucketSerde implements Serde<StoredBucket> {
         putDouble(out, bucket.max());
         putBytes(out, distinct);
         putBytes(out, quantiles);
+        putBytes(out, revision);
         return out.array();
     }
 
     static StoredBucket read(byte[] bytes) {
-        if (bytes.length > 0 && bytes[0] == JSON) {
-            return Json.read(bytes, StoredBucket.class);
-        }
         try {
             ByteBuffer in = ByteBuffer.wrap(bytes);
             byte version = in.get();
             if (version != VERSION) {
-                throw new SerializationException("unknown stored bucket format version " + version);
+                throw new SerializationException("unknown stored bucket format version " + version
+                        + ": state written by another version of Pulse (see docs/operations.md, Upgrades)");
             }
             long start = in.getLong();
             long late = in.getLong();
-            boolean isFinal = in.get() != 0;
+            byte flags = in.get();
             int fields = in.getInt();
             SortedMap<String, String> group = new TreeMap<>();
             for (int i = 0; i < fields; i++) {
@@ -97,10 +96,11 @@ public final class StoredBucketSerde implements Serde<StoredBucket> {
             Double max = getDouble(in);
             byte[] distinct = getBytes(in);
             byte[] quantiles = getBytes(in);
+            String revision = string(in);
             Bucket bucket = new Bucket(count, sum, min, max,
                     distinct == null ? null : DistinctSketch.fromBytes(distinct),
-                    quantiles == null ? null : QuantileSketch.fromBytes(quantiles));
-            return new StoredBucket(group, start, bucket, late, isFinal);
+                    quantiles == null ? null : QuantileSketch.fromBytes(quantiles), late, (flags & REVISED) != 0);
+            return new StoredBucket(group, start, bucket, (flags & FINAL) != 0, revision);
         } catch (BufferUnderflowException | IllegalArgumentException | NegativeArraySizeException | SketchesException e) {
             throw new SerializationException("corrupt stored bucket of " + bytes.length + " bytes", e);
         }

@@ -3,6 +3,7 @@ package io.pulse.aggregation.topology;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pulse.aggregation.buckets.BucketCache;
 import io.pulse.aggregation.buckets.BucketProcessor;
+import io.pulse.aggregation.buckets.BucketStores;
 import io.pulse.aggregation.buckets.Emitted;
 import io.pulse.aggregation.buckets.SourcePartition;
 import io.pulse.aggregation.buckets.StoredBucket;
@@ -10,6 +11,7 @@ import io.pulse.aggregation.dedup.DuplicateFilter;
 import io.pulse.aggregation.serde.JsonSerde;
 import io.pulse.aggregation.serde.StoredBucketSerde;
 import io.pulse.common.Topics;
+import io.pulse.common.bucket.BucketUpdate;
 import io.pulse.common.event.CanonicalEvent;
 import io.pulse.common.event.DeadLetter;
 import io.pulse.common.event.FieldError;
@@ -40,12 +42,13 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * The Kafka Streams topology for a pipeline. Each event topic is read once: events too far in the future go to
  * {@code events.dlq}, repeated ids are dropped, and every metric on the type keeps its buckets per group, publishing
- * changed buckets to {@code aggregates} and late events to {@code events.late}.
+ * changed buckets and revisions to {@code aggregates} and a copy of each late event to {@code events.late}.
  */
 public final class MetricsTopology {
 
     public static final Serde<CanonicalEvent> EVENTS = JsonSerde.of(CanonicalEvent.class);
     static final Serde<StoredBucket> STORED = new StoredBucketSerde();
+    static final Serde<BucketUpdate> UPDATES = JsonSerde.of(BucketUpdate.class);
 
     private final Pipeline pipeline;
     private final TopologySettings settings;
@@ -68,11 +71,6 @@ public final class MetricsTopology {
             }
         }
         return builder.build();
-    }
-
-    /** Store names are also part of changelog topic names: stable per metric and type. */
-    public static String bucketStore(Metric metric) {
-        return metric.name() + "-buckets";
     }
 
     private void events(StreamsBuilder builder, EventType type, List<Metric> metrics) {
@@ -99,9 +97,7 @@ public final class MetricsTopology {
     }
 
     private FixedKeyProcessorSupplier<String, CanonicalEvent, CanonicalEvent> duplicateFilter(EventType type) {
-        // Renamed when ids moved from their event time to their slot's start (DuplicateFilter): ids remembered under
-        // the earlier layout are not looked for, so a fresh store and changelog keep the two from mixing.
-        String store = type.name() + "-seen-id-slots";
+        String store = StateNames.seenIds(type);
         var duplicates = registry.counter("pulse.aggregation.duplicates", "type", type.name());
         return new FixedKeyProcessorSupplier<>() {
             @Override
@@ -131,7 +127,7 @@ public final class MetricsTopology {
                 : events.processValues(SourcePartition::new, Named.as(name + "-tag-source"))
                         .selectKey((key, event) -> Json.writeString(BucketProcessor.group(metric, event)),
                                 Named.as(name + "-group"))
-                        .repartition(Repartitioned.<String, CanonicalEvent>as(name + "-by-group")
+                        .repartition(Repartitioned.<String, CanonicalEvent>as(StateNames.byGroup(metric))
                                 .withKeySerde(Serdes.String()).withValueSerde(EVENTS));
         KStream<String, Emitted> emitted = grouped.process(bucketProcessor(metric, !byPartitionKey),
                 Named.as(name + "-buckets-processor"));
@@ -141,33 +137,33 @@ public final class MetricsTopology {
                         .to(Topics.LATE, Produced.with(Serdes.String(), Serdes.String()).withName(name + "-to-late")),
                         "late"))
                 .defaultBranch(Branched.withConsumer(updates -> updates
-                        .mapValues(e -> Json.writeString(((Emitted.Update) e).update()), Named.as(name + "-update-json"))
-                        .to(Topics.AGGREGATES, Produced.with(Serdes.String(), Serdes.String()).withName(name + "-to-aggregates")),
+                        .mapValues(e -> ((Emitted.Update) e).update(), Named.as(name + "-update"))
+                        .to(Topics.AGGREGATES, Produced.with(Serdes.String(), UPDATES).withName(name + "-to-aggregates")
+                                .withStreamPartitioner(new BucketPartitioner())),
                         "updates"));
     }
 
     private ProcessorSupplier<String, CanonicalEvent, String, Emitted> bucketProcessor(Metric metric, boolean repartitioned) {
-        String buckets = bucketStore(metric);
-        String changed = metric.name() + "-changed";
-        String clocks = metric.name() + "-source-clocks";
+        BucketStores stores = StateNames.buckets(metric);
         var aggregated = registry.counter("pulse.aggregation.events", "metric", metric.name(), "outcome", "aggregated");
         var late = registry.counter("pulse.aggregation.events", "metric", metric.name(), "outcome", "late");
         return new ProcessorSupplier<>() {
             @Override
             public BucketProcessor get() {
-                return new BucketProcessor(metric, buckets, changed, clocks, repartitioned, settings.emitInterval(),
-                        aggregated, late);
+                return new BucketProcessor(metric, stores, repartitioned, settings.emitInterval(), aggregated, late);
             }
 
             @Override
             public Set<StoreBuilder<?>> stores() {
                 return Set.of(
-                        BucketCache.in(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(buckets),
+                        BucketCache.in(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(stores.buckets()),
                                 Serdes.String(), STORED).withCachingEnabled()),
-                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(changed), Serdes.String(), Serdes.Long())
-                                .withCachingEnabled(),
-                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(clocks), Serdes.Integer(), Serdes.Long())
-                                .withCachingEnabled());
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(stores.changed()), Serdes.String(),
+                                Serdes.Long()).withCachingEnabled(),
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(stores.revisions()), Serdes.String(),
+                                STORED).withCachingEnabled(),
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(stores.sourceClocks()),
+                                Serdes.Integer(), Serdes.Long()).withCachingEnabled());
             }
         };
     }

@@ -43,7 +43,7 @@ class BucketCacheTest {
         for (double v : values) {
             bucket = bucket.add(v);
         }
-        return new StoredBucket(new TreeMap<>(), start, bucket, 0, false);
+        return new StoredBucket(new TreeMap<>(), start, bucket, false, null);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.pulse.aggregation.buckets;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,8 @@ class SourcePartitionTest {
     }
 
     @Test
-    void anUntaggedRecordCountsAsPartitionZeros() {
-        assertThat(SourcePartition.of(new RecordHeaders())).isZero();
+    void anUntaggedRecordIsRefused() {
+        assertThatThrownBy(() -> SourcePartition.of(new RecordHeaders())).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(SourcePartition.HEADER);
     }
 }

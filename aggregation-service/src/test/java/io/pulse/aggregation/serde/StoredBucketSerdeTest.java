@@ -7,7 +7,6 @@ import io.pulse.aggregation.buckets.StoredBucket;
 import io.pulse.common.bucket.Bucket;
 import io.pulse.common.bucket.DistinctSketch;
 import io.pulse.common.bucket.QuantileSketch;
-import io.pulse.common.json.Json;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.SortedMap;
@@ -45,8 +44,9 @@ class StoredBucketSerdeTest {
             group.put("client_name", "client-é-" + random.nextInt(50));
             group.put("region", random.nextBoolean() ? null : "");
             StoredBucket stored = new StoredBucket(group, random.nextLong(), new Bucket(count, sum, min, max,
-                    withDistinct ? distinct : null, withQuantiles ? quantiles : null), random.nextInt(10),
-                    random.nextBoolean());
+                    withDistinct ? distinct : null, withQuantiles ? quantiles : null, random.nextInt(10),
+                    random.nextBoolean()), random.nextBoolean(),
+                    random.nextBoolean() ? null : "events.frame-" + random.nextInt(6) + "@" + random.nextLong());
 
             StoredBucket back = roundTrip(stored);
 
@@ -64,23 +64,13 @@ class StoredBucketSerdeTest {
 
     @Test
     void aBucketWithoutValuesOrGroupComesBackEqual() {
-        StoredBucket stored = new StoredBucket(new TreeMap<>(), -60_000, Bucket.EMPTY, 0, false);
+        StoredBucket stored = new StoredBucket(new TreeMap<>(), -60_000, Bucket.EMPTY, false, null);
         assertThat(roundTrip(stored)).isEqualTo(stored);
     }
 
     @Test
-    void theJsonOfEarlierVersionsIsStillRead() {
-        SortedMap<String, String> group = new TreeMap<>();
-        group.put("client_name", "airliberty");
-        StoredBucket stored = new StoredBucket(group, 1_545_847_860_000L,
-                new Bucket(2, 51, 20.0, 31.0, null, QuantileSketch.empty().add(20).add(31)), 1, true);
-        byte[] json = Json.write(stored);
-        assertThat(serde.deserializer().deserialize("t", json)).isEqualTo(stored);
-    }
-
-    @Test
     void truncatedBytesAreASerializationError() {
-        StoredBucket stored = new StoredBucket(new TreeMap<>(), 0, new Bucket(1, 2, 2.0, 2.0), 0, false);
+        StoredBucket stored = new StoredBucket(new TreeMap<>(), 0, new Bucket(1, 2, 2.0, 2.0), false, null);
         byte[] bytes = serde.serializer().serialize("t", stored);
         assertThatThrownBy(() -> serde.deserializer().deserialize("t", Arrays.copyOf(bytes, bytes.length - 3)))
                 .isInstanceOf(SerializationException.class);

@@ -193,20 +193,22 @@ class MetricsTopologyTest {
     }
 
     @Test
-    void lateEventsGoToTheLateTopicAndAreCountedInTheBucketTheyMissed() {
+    void lateEventsCountInTheBucketTheyMissedAsLateAndACopyGoesToTheLateTopic() {
         send("a", BASE.plusSeconds(10), 20);                  // bucket 18:00
         send("a", BASE.plusSeconds(4 * 60 + 30), 31);         // stream time 18:04:30
-        send("a", BASE.plusSeconds(20), 40);                  // 18:00 ends 18:01; 18:04:30 ≤ 18:06: merged
-        send("a", BASE.plusSeconds(7 * 60), 54);              // stream time 18:07 > 18:06: bucket 18:00 closes
-        send("a", BASE.plusSeconds(30), 1000);                // too late for 18:00
+        send("a", BASE.plusSeconds(20), 40);                  // 18:00 ends 18:01; 18:04:30 ≤ 18:06: on time
+        send("a", BASE.plusSeconds(7 * 60), 54);              // stream time 18:07 > 18:06: bucket 18:00 is final
+        send("a", BASE.plusSeconds(30), 1000);                // late for 18:00, counted in it all the same
         tick();
 
         BucketUpdate first = published("delivery_time", "client_name").get("a@" + BASE);
-        assertThat(first.bucket().count()).isEqualTo(2);
-        assertThat(first.bucket().sum()).isEqualTo(60.0);
-        assertThat(first.bucket().max()).isEqualTo(40.0);
-        assertThat(first.late()).isEqualTo(1);
+        assertThat(first.bucket().count()).isEqualTo(3);
+        assertThat(first.bucket().sum()).isEqualTo(1060.0);
+        assertThat(first.bucket().max()).isEqualTo(1000.0);
+        assertThat(first.bucket().late()).isEqualTo(1);
+        assertThat(first.bucket().revised()).isTrue();
         assertThat(first.isFinal()).isTrue();
+        assertThat(first.isRevision()).isFalse();               // still kept: its value is published whole
 
         List<LateEvent> lateEvents = late.readValuesToList().stream().map(v -> Json.read(v, LateEvent.class)).toList();
         // Every metric whose bucket closed counts it: delivery_time (1m + 5m) only; by_language (5m buckets, no
@@ -218,6 +220,101 @@ class MetricsTopologyTest {
         assertThat(missed.event().attrs().path("duration").asDouble()).isEqualTo(1000);
         assertThat(missed.streamTime()).isEqualTo(BASE.plusSeconds(7 * 60));
         assertThat(counter("pulse.aggregation.events", "metric", "delivery_time", "outcome", "late")).isEqualTo(1);
+    }
+
+    @Test
+    void aLateEventForABucketLetGoIsPublishedAsARevisionNamedByItsRecord() {
+        send("a", BASE.plusSeconds(10), 20);                  // bucket 18:00, offset 0
+        send("a", BASE.plusSeconds(20 * 60), 31);             // the clock at 18:20: 18:00 is final and let go
+        tick();
+        tick();
+        assertThat(published("delivery_time", "client_name").get("a@" + BASE).isFinal()).isTrue();
+        send("a", BASE.plusSeconds(30), 5);                   // offset 2: opens a revision of 18:00
+        send("a", BASE.plusSeconds(40), 7);                   // joins it
+        tick();
+        send("a", BASE.plusSeconds(50), 9);                   // offset 4: after the publication, a new revision
+        tick();
+
+        aggregates.readRecordsToList().forEach(r -> publishedSoFar.add(Json.read(r.value(), BucketUpdate.class)));
+        List<BucketUpdate> revisions = publishedSoFar.stream()
+                .filter(u -> u.metric().equals("delivery_time") && u.isRevision()).toList();
+        assertThat(revisions).extracting(BucketUpdate::revision)
+                .containsExactly("events.translation_delivered-0@2", "events.translation_delivered-0@4");
+        BucketUpdate first = revisions.get(0);
+        assertThat(first.start()).isEqualTo(BASE);
+        assertThat(first.isFinal()).isTrue();
+        assertThat(first.bucket().count()).isEqualTo(2);
+        assertThat(first.bucket().sum()).isEqualTo(12.0);
+        assertThat(first.bucket().min()).isEqualTo(5.0);
+        assertThat(first.bucket().late()).isEqualTo(2);
+        assertThat(first.bucket().revised()).isTrue();
+        assertThat(first.bucket().quantiles().quantile(0.5)).isEqualTo(5.0);
+        assertThat(first.recordKey()).isNotEqualTo(first.partitionKey()).contains("\"revision\"");
+        // The bucket's own value is never published again: it would replace what the store merged.
+        assertThat(publishedSoFar.stream().filter(u -> u.metric().equals("delivery_time") && !u.isRevision()
+                && u.start().equals(BASE))).allMatch(u -> u.bucket().count() == 1);
+        assertThat(late.readValuesToList()).hasSize(3 * 2);   // delivery_time's and by_language's copies
+    }
+
+    /**
+     * Random events of random ages in random order, some days behind the clock, some minutes, with publications and
+     * quiet spells in between: folding what was published as the store does (a value replaces, a revision adds once)
+     * gives every bucket of every metric exactly as a computation over all events.
+     */
+    @Test
+    void everyEventCountsOnceInItsBucketWhateverItsAgeOrOrder() {
+        Random random = new Random(7);
+        List<Sent> sent = new ArrayList<>();
+        Instant newest = BASE;
+        for (int i = 0; i < 600; i++) {
+            Instant ts = switch (random.nextInt(4)) {
+                case 0 -> newest.plusSeconds(random.nextInt(30));                       // in order
+                case 1 -> newest.minusSeconds(random.nextInt(10 * 60));                 // minutes behind
+                case 2 -> BASE.minus(Duration.ofDays(2)).plusSeconds(random.nextInt(3 * 86_400)); // history
+                default -> newest.minusSeconds(random.nextInt(3600));                   // up to an hour behind
+            };
+            newest = ts.isAfter(newest) ? ts : newest;
+            sent.add(send(new Sent("id-" + i, "client-" + random.nextInt(4), ts, random.nextInt(1000) / 10.0,
+                    List.of("fr", "de", "pt").get(random.nextInt(3)))));
+            if (random.nextInt(40) == 0) {
+                tick();
+            }
+            if (random.nextInt(400) == 0) {
+                driver.advanceWallClockTime(Duration.ofMinutes(random.nextInt(20)));
+            }
+        }
+        tick();
+        driver.advanceWallClockTime(Duration.ofHours(1));
+        tick();
+
+        Map<String, BucketUpdate> stored = new java.util.HashMap<>();
+        java.util.Set<String> merged = new java.util.HashSet<>();
+        for (String value : aggregates.readValuesToList()) {
+            BucketUpdate u = Json.read(value, BucketUpdate.class);
+            String key = u.metric() + u.group() + u.start();
+            if (!u.isRevision()) {
+                stored.put(key, u);
+            } else if (merged.add(key + u.revision())) {
+                stored.merge(key, u, (a, b) -> new BucketUpdate(a.metric(), a.group(), a.start(), a.end(),
+                        a.bucket().merge(b.bucket()), true, b.updatedAt()));
+            }
+        }
+        List<String> values = stored.values().stream().map(Json::writeString).toList();
+        checkBuckets(values, "delivery_time", sent, Sent::client, "client_name", Duration.ofMinutes(1));
+        checkBuckets(values, "by_language", sent, Sent::language, "target_language", Duration.ofMinutes(5));
+        Map<Instant, Long> clientsPerHour = sent.stream().collect(Collectors.groupingBy(
+                e -> e.ts().truncatedTo(java.time.temporal.ChronoUnit.HOURS),
+                Collectors.collectingAndThen(Collectors.mapping(Sent::client, Collectors.toSet()), set -> (long) set.size())));
+        Map<Instant, Long> distinct = stored.values().stream().filter(u -> u.metric().equals("clients"))
+                .collect(Collectors.toMap(BucketUpdate::start, u -> Math.round(u.bucket().distinct().estimate())));
+        assertThat(distinct).isEqualTo(clientsPerHour);
+
+        double lateCount = counter("pulse.aggregation.events", "metric", "delivery_time", "outcome", "late");
+        assertThat(lateCount).isGreaterThan(100);               // most history came after its buckets were final
+        assertThat(stored.values().stream().filter(u -> u.metric().equals("delivery_time"))
+                .mapToLong(u -> u.bucket().late()).sum()).isEqualTo((long) lateCount);
+        assertThat(counter("pulse.aggregation.events", "metric", "delivery_time", "outcome", "aggregated") + lateCount)
+                .isEqualTo(600);
     }
 
     @Test
@@ -270,7 +367,9 @@ class MetricsTopologyTest {
         // An event for it now is late, although stream time has not passed the bucket.
         send("a", BASE.plusSeconds(50), 70);
         tick();
-        assertThat(published("delivery_time", "client_name").get("a@" + BASE).late()).isEqualTo(1);
+        BucketUpdate revised = published("delivery_time", "client_name").get("a@" + BASE);
+        assertThat(revised.bucket().late()).isEqualTo(1);
+        assertThat(revised.bucket().count()).isEqualTo(2);
     }
 
     @Test

@@ -28,7 +28,7 @@ class BucketTest {
         var group = new TreeMap<String, String>();
         group.put("client_name", "airliberty");
         var update = new BucketUpdate("delivery_time", group, Instant.parse("2018-12-26T18:11:00Z"),
-                Instant.parse("2018-12-26T18:12:00Z"), Bucket.EMPTY.add(20), 0, false, Instant.parse("2026-01-01T00:00:00Z"));
+                Instant.parse("2018-12-26T18:12:00Z"), Bucket.EMPTY.add(20), false, Instant.parse("2026-01-01T00:00:00Z"));
         String json = Json.writeString(update);
         assertThat(json).contains("\"final\":false").contains("\"start\":\"2018-12-26T18:11:00Z\"");
         assertThat(Json.read(json, BucketUpdate.class)).isEqualTo(update);

@@ -63,7 +63,7 @@ public class LiveResource {
             data: {"metric":"delivery_time","group":{"client_name":"airliberty"},"start":"2018-12-26T18:15:00Z",\
             "end":"2018-12-26T18:16:00Z","count":2,"values":{"count":2.0,"sum":51.0,"avg":25.5,"min":20.0,\
             "max":31.0,"p50":20.0,"p90":31.0,"p99":31.0},"error":{"p50":{"rank":0.0},"p90":{"rank":0.0},\
-            "p99":{"rank":0.0}},"late":0,"final":false}
+            "p99":{"rank":0.0}},"late":0,"revised":false,"final":false}
 
             event: heartbeat
             data: 2018-12-26T18:15:12.041Z
@@ -148,7 +148,7 @@ public class LiveResource {
                     GroupBucket stored = row.groupBucket();
                     SortedMap<String, String> group = SeriesCalculator.kept(groupBy, stored.group());
                     if (groups.contains(group) && SeriesCalculator.matches(where, stored.group())) {
-                        rolled.merge(group, new RollUp(stored.bucket(), row.late, row.isFinal), RollUp::merge);
+                        rolled.merge(group, new RollUp(stored.bucket(), row.isFinal), RollUp::merge);
                     }
                 }
                 rolled.forEach((group, r) -> events.add(LiveBucket.of(metric, group, start, r)));
@@ -157,10 +157,10 @@ public class LiveResource {
         });
     }
 
-    /** Stored buckets of one start merged: their events, their late events, and whether all are final. */
-    private record RollUp(Bucket bucket, long late, boolean isFinal) {
+    /** Stored buckets of one start merged: their events, late ones included, and whether all are final. */
+    private record RollUp(Bucket bucket, boolean isFinal) {
         RollUp merge(RollUp other) {
-            return new RollUp(bucket.merge(other.bucket), late + other.late, isFinal && other.isFinal);
+            return new RollUp(bucket.merge(other.bucket), isFinal && other.isFinal);
         }
     }
 
@@ -171,12 +171,13 @@ public class LiveResource {
      * @param count  events in the bucket
      * @param values every aggregation the metric keeps, by its name in {@code agg}; null ones when there are no events
      * @param error  for the approximate aggregations, their error bound as on series points
-     * @param late   events that missed the bucket
+     * @param late    how many of its events arrived after it was final (counted in it all the same)
+     * @param revised whether it changed after it became final
      */
     public record LiveBucket(String metric, SortedMap<String, String> group, Instant start, Instant end, long count,
                              Map<String, Double> values,
                              @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Map<String, Double>> error,
-                             long late, @JsonProperty("final") boolean isFinal) {
+                             long late, boolean revised, @JsonProperty("final") boolean isFinal) {
         static LiveBucket of(Metric metric, SortedMap<String, String> group, Instant start, RollUp r) {
             Map<String, Double> values = new LinkedHashMap<>();
             Map<String, Map<String, Double>> error = new LinkedHashMap<>();
@@ -188,7 +189,7 @@ public class LiveResource {
                 }
             }
             return new LiveBucket(metric.name(), group, start, start.plus(metric.granularity()), r.bucket().count(),
-                    values, error, r.late(), r.isFinal());
+                    values, error, r.bucket().late(), r.bucket().revised(), r.isFinal());
         }
     }
 }

@@ -11,7 +11,7 @@ import java.io.IOException;
 /**
  * Writes a series' points straight from their columns, the same text Jackson writes for the list of
  * {@link Series.Point}s they stand for ({@code "ts"} as {@link IsoInstant}, {@code "value"} null when absent,
- * {@code "count"}, {@code "error"} only for approximate aggregations), without making a point, a boxed value or an
+ * {@code "count"}, {@code "late"}, {@code "revised"}, {@code "error"} only for approximate aggregations), without making a point, a boxed value or an
  * instant's text per point.
  */
 final class PointsJson extends StdSerializer<Points> {
@@ -19,6 +19,8 @@ final class PointsJson extends StdSerializer<Points> {
     private static final SerializedString TS = new SerializedString("ts");
     private static final SerializedString VALUE = new SerializedString("value");
     private static final SerializedString COUNT = new SerializedString("count");
+    private static final SerializedString LATE = new SerializedString("late");
+    private static final SerializedString REVISED = new SerializedString("revised");
     private static final SerializedString ERROR = new SerializedString("error");
 
     /** Integral doubles below this in magnitude are written as their digits and ".0", as the JDK and Jackson write them. */
@@ -52,6 +54,10 @@ final class PointsJson extends StdSerializer<Points> {
             }
             generator.writeFieldName(COUNT);
             generator.writeNumber(points.count(i));
+            generator.writeFieldName(LATE);
+            generator.writeNumber(points.late(i));
+            generator.writeFieldName(REVISED);
+            generator.writeBoolean(points.revised(i));
             if (errorKind != null) {
                 generator.writeFieldName(ERROR);
                 generator.writeStartObject();

@@ -19,7 +19,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Writes a series answer as rows, one per group and point, for spreadsheets ({@code text/csv}: columns {@code ts},
- * the group fields, {@code value}, {@code count}) and for pipelines ({@code application/x-ndjson}: one JSON object
+ * the group fields, {@code value}, {@code count}, {@code late}, {@code revised}) and for pipelines ({@code application/x-ndjson}: one JSON object
  * per row). Rows are written as they are produced.
  */
 @Provider
@@ -48,14 +48,15 @@ public class SeriesRowsWriter implements MessageBodyWriter<SeriesResponse> {
         for (String field : answer.groupBy()) {
             out.write(',' + cell(field));
         }
-        out.write(",value,count\r\n");
+        out.write(",value,count,late,revised\r\n");
         for (Series series : answer.series()) {
             for (Series.Point p : series.points()) {
                 out.write(IsoInstant.format(p.ts()));
                 for (String field : answer.groupBy()) {
                     out.write(',' + cell(series.group().get(field)));
                 }
-                out.write(',' + (p.value() == null ? "" : number(p.value())) + ',' + p.count() + "\r\n");
+                out.write(',' + (p.value() == null ? "" : number(p.value())) + ',' + p.count() + ',' + p.late() + ','
+                        + p.revised() + "\r\n");
             }
         }
     }
@@ -68,6 +69,8 @@ public class SeriesRowsWriter implements MessageBodyWriter<SeriesResponse> {
                 row.set("group", Json.MAPPER.valueToTree(series.group()));
                 row.put("value", p.value());
                 row.put("count", p.count());
+                row.put("late", p.late());
+                row.put("revised", p.revised());
                 out.write(Json.MAPPER.writeValueAsString(row));
                 out.write('\n');
             }

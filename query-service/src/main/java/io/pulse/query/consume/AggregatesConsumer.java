@@ -14,7 +14,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Keeps PostgreSQL in step with the {@code aggregates} topic, a batch per transaction, then tells live subscribers.
- * Offsets are committed after the transaction, so a crash replays a batch, which the idempotent upsert absorbs.
+ * Offsets are committed after the transaction, so a crash replays a batch, which the store absorbs: values older than
+ * the stored ones are ignored, revisions merged before are known by their identity.
  */
 @ApplicationScoped
 public class AggregatesConsumer {
@@ -41,7 +42,6 @@ public class AggregatesConsumer {
                 LOG.errorf("skipping an aggregates record that is not a bucket: %s", value);
             }
         }
-        buckets.upsertAll(updates);
-        live.published(updates);
+        live.published(buckets.store(updates));
     }
 }

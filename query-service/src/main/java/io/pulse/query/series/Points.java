@@ -22,6 +22,8 @@ public final class Points extends AbstractList<Series.Point> {
     private final Aggregation agg;
     private final String errorKind;
     private final long[] counts;
+    private final long[] lates;
+    private final boolean[] revised;
     private final double[] values;
     private final boolean[] valued;
     private final double[] errors;
@@ -39,6 +41,8 @@ public final class Points extends AbstractList<Series.Point> {
         this.agg = agg;
         this.errorKind = SeriesCalculator.errorKind(agg);
         this.counts = new long[capacity];
+        this.lates = new long[capacity];
+        this.revised = new boolean[capacity];
         this.values = new double[capacity];
         this.valued = new boolean[capacity];
         this.errors = errorKind == null ? null : new double[capacity];
@@ -48,6 +52,8 @@ public final class Points extends AbstractList<Series.Point> {
     void add(Bucket merged) {
         Double value = SeriesCalculator.value(agg, merged);
         counts[size] = merged.count();
+        lates[size] = merged.late();
+        revised[size] = merged.revised();
         valued[size] = value != null;
         values[size] = value == null ? 0 : value;
         if (errors != null) {
@@ -66,7 +72,7 @@ public final class Points extends AbstractList<Series.Point> {
         if (i < 0 || i >= size) {
             throw new IndexOutOfBoundsException(i);
         }
-        return new Series.Point(ts(i), valued[i] ? values[i] : null, counts[i],
+        return new Series.Point(ts(i), valued[i] ? values[i] : null, counts[i], lates[i], revised[i],
                 errorKind == null ? null : Map.of(errorKind, errors[i]));
     }
 
@@ -105,6 +111,16 @@ public final class Points extends AbstractList<Series.Point> {
 
     public long count(int i) {
         return counts[i];
+    }
+
+    /** How many of the events of point {@code i} arrived after their bucket was final. */
+    public long late(int i) {
+        return lates[i];
+    }
+
+    /** Whether a bucket under point {@code i} changed after it was final. */
+    public boolean revised(int i) {
+        return revised[i];
     }
 
     /** The name of the error bound every point carries ({@code relative}, {@code rank}); null for exact values. */

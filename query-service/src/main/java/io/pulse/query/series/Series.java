@@ -21,7 +21,7 @@ public record Series(SortedMap<String, String> group, Points points) {
      *              counts (about 95 % confidence), {@code rank} for quantiles (normalized rank, 99 %); 0 when
      *              exact. Null for exact aggregations.
      */
-    public record Point(Instant ts, Double value, long count,
+    public record Point(Instant ts, Double value, long count, long late, boolean revised,
                         @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Double> error) {
     }
 }

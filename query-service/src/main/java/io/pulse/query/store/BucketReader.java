@@ -46,7 +46,7 @@ public class BucketReader {
      * three times as much per row (0.3 against 0.9 µs); bucket starts are whole milliseconds, far inside a double's
      * precision, and the cast to bigint rounds to the nearest.
      */
-    private static final String START_MILLIS = "(date_part('epoch', bucket_start) * 1000)::bigint";
+    static final String START_MILLIS = "(date_part('epoch', bucket_start) * 1000)::bigint";
     private static final SortedMap<String, String> ALL_GROUPS = Collections.unmodifiableSortedMap(new TreeMap<>());
 
     @Inject
@@ -160,19 +160,22 @@ public class BucketReader {
 
     /** The all-group totals of a roll-up: one row per unit, for a request that keeps no group apart. */
     private static List<GroupBucket> totals(Connection connection, SeriesRequest request, Rollup rollup) throws SQLException {
-        return allGroups(connection, request, "SELECT " + START_MILLIS + ", event_count, value_sum"
+        return allGroups(connection, request, "SELECT " + START_MILLIS + ", event_count, value_sum, late_count, revised"
                 + (needsExtremes(request.agg()) ? ", value_min, value_max" : "") + " FROM " + rollup.totals
                 + " WHERE metric = ? AND bucket_start >= ? AND bucket_start < ?");
     }
 
     /** Every group of every bucket start merged in SQL: one row per start, for a request that keeps no group apart. */
     private static List<GroupBucket> rolledUp(Connection connection, SeriesRequest request, String table) throws SQLException {
-        return allGroups(connection, request, "SELECT " + START_MILLIS + ", sum(event_count), sum(value_sum)"
-                + (needsExtremes(request.agg()) ? ", min(value_min), max(value_max)" : "") + " FROM " + table
+        return allGroups(connection, request, "SELECT " + START_MILLIS
+                + ", sum(event_count), sum(value_sum), sum(late_count), bool_or(revised)" + (needsExtremes(request.agg()) ? ", min(value_min), max(value_max)" : "") + " FROM " + table
                 + " WHERE metric = ? AND bucket_start >= ? AND bucket_start < ? GROUP BY bucket_start");
     }
 
-    /** Runs {@code sql} (start, count, sum, and min, max if needed, over the request's range) into buckets of all groups. */
+    /**
+     * Runs {@code sql} (start, count, sum, late count, revised, and min, max if needed, over the request's range) into
+     * buckets of all groups.
+     */
     private static List<GroupBucket> allGroups(Connection connection, SeriesRequest request, String sql) throws SQLException {
         boolean extremes = needsExtremes(request.agg());
         List<GroupBucket> rows = new ArrayList<>();
@@ -181,7 +184,8 @@ public class BucketReader {
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     rows.add(new GroupBucket(ALL_GROUPS, Instant.ofEpochMilli(rs.getLong(1)), new Bucket(rs.getLong(2),
-                            rs.getDouble(3), extremes ? nullableDouble(rs, 4) : null, extremes ? nullableDouble(rs, 5) : null)));
+                            rs.getDouble(3), extremes ? nullableDouble(rs, 6) : null, extremes ? nullableDouble(rs, 7) : null,
+                            null, null, rs.getLong(4), rs.getBoolean(5))));
                 }
             }
         }
@@ -193,7 +197,8 @@ public class BucketReader {
         // One group asked for (a dashboard's "this client"): its key is known, so rows need not carry it
         SortedMap<String, String> onlyGroup = groupKeys != null && groupKeys.size() == 1 ? group(groupKeys.get(0)) : null;
         boolean extremes = needsExtremes(request.agg());
-        String sql = "SELECT " + (onlyGroup == null ? "group_key, " : "") + START_MILLIS + ", event_count, value_sum"
+        String sql = "SELECT " + (onlyGroup == null ? "group_key, " : "") + START_MILLIS
+                + ", event_count, value_sum, late_count, revised"
                 + (extremes ? ", value_min, value_max" : "") + (sketches ? ", distinct_sketch, quantile_sketch" : "")
                 + " FROM " + table + " WHERE metric = ? AND bucket_start >= ? AND bucket_start < ?"
                 // no ORDER BY: it would tempt the planner into the (metric, bucket_start) index, reading every
@@ -214,13 +219,15 @@ public class BucketReader {
                     Instant start = Instant.ofEpochMilli(rs.getLong(column++));
                     long count = rs.getLong(column++);
                     double sum = rs.getDouble(column++);
+                    long late = rs.getLong(column++);
+                    boolean revised = rs.getBoolean(column++);
                     Double min = extremes ? nullableDouble(rs, column++) : null;
                     Double max = extremes ? nullableDouble(rs, column++) : null;
                     byte[] distinct = sketches ? rs.getBytes(column++) : null;
                     byte[] quantiles = sketches ? rs.getBytes(column) : null;
                     rows.add(new GroupBucket(group, start, new Bucket(count, sum, min, max,
                             distinct == null ? null : DistinctSketch.fromBytes(distinct),
-                            quantiles == null ? null : QuantileSketch.fromBytes(quantiles))));
+                            quantiles == null ? null : QuantileSketch.fromBytes(quantiles), late, revised)));
                 }
             }
         }
@@ -238,7 +245,7 @@ public class BucketReader {
         return Json.read(groupKey, TreeMap.class);
     }
 
-    private static Double nullableDouble(ResultSet rs, int column) throws SQLException {
+    static Double nullableDouble(ResultSet rs, int column) throws SQLException {
         double value = rs.getDouble(column);
         return rs.wasNull() ? null : value;
     }

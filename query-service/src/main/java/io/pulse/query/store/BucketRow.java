@@ -16,7 +16,7 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.TreeMap;
 
-/** A stored bucket; read through Panache, written only by {@link BucketRepository#upsertAll}. */
+/** A stored bucket; read through Panache, written only by {@link BucketRepository#store}. */
 @Entity
 @Table(name = "bucket")
 @IdClass(BucketRow.Key.class)
@@ -48,8 +48,12 @@ public class BucketRow extends PanacheEntityBase {
     @Column(name = "value_max")
     public Double max;
 
+    /** How many of its events arrived after it was final. */
     @Column(name = "late_count")
     public long late;
+
+    /** Whether it changed after it became final. */
+    public boolean revised;
 
     /** {@link io.pulse.common.bucket.DistinctSketch} bytes, for metrics counting distinct values. */
     @Column(name = "distinct_sketch")
@@ -89,6 +93,6 @@ public class BucketRow extends PanacheEntityBase {
         TreeMap<String, String> group = Json.read(groupKey, TreeMap.class);
         return new GroupBucket(group, start, new Bucket(count, sum, min, max,
                 distinctSketch == null ? null : DistinctSketch.fromBytes(distinctSketch),
-                quantileSketch == null ? null : QuantileSketch.fromBytes(quantileSketch)));
+                quantileSketch == null ? null : QuantileSketch.fromBytes(quantileSketch), late, revised));
     }
 }

@@ -49,7 +49,7 @@ class BoundingBoxQueryTest {
             b = b.addCount();
         }
         return new BucketUpdate("trips", new TreeMap<>(Map.of("region", region, "origin_cell", cell)), start,
-                start.plus(Duration.ofDays(1)), b, 0, false, Instant.parse("2026-01-01T00:00:00Z"));
+                start.plus(Duration.ofDays(1)), b, false, Instant.parse("2026-01-01T00:00:00Z"));
     }
 
     private void publish(List<BucketUpdate> updates) throws Exception {

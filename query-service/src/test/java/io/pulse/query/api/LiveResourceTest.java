@@ -63,8 +63,11 @@ class LiveResourceTest {
         for (Purchase p : purchases) {
             bucket = bucket.add(p.amount(), p.user());
         }
+        // the last `late` purchases arrived after the bucket was final
+        bucket = new Bucket(bucket.count(), bucket.sum(), bucket.min(), bucket.max(), bucket.distinct(),
+                bucket.quantiles(), late, late > 0);
         return new BucketUpdate(metric.name(), new TreeMap<>(Map.of("shop", shop, "country", country)), START,
-                START.plusSeconds(60), bucket, late, isFinal, updatedAt);
+                START.plusSeconds(60), bucket, isFinal, updatedAt);
     }
 
     /** What a roll-up of these purchases must show, computed from the purchases themselves. */

@@ -45,7 +45,7 @@ class MetricResourceTest {
     private static BucketUpdate bucket(String client, String minute, Bucket b, Instant updatedAt) {
         Instant start = Instant.parse("2018-12-26T" + minute + ":00Z");
         return new BucketUpdate("delivery_time", new TreeMap<>(Map.of("client_name", client)), start,
-                start.plusSeconds(60), b, 0, false, updatedAt);
+                start.plusSeconds(60), b, false, updatedAt);
     }
 
     private static void publish(List<BucketUpdate> updates) throws Exception {
@@ -159,9 +159,9 @@ class MetricResourceTest {
         String csv = request.accept("text/csv").when().get("/v1/metrics/delivery_time/series")
                 .then().statusCode(200).contentType("text/csv").extract().asString();
         org.assertj.core.api.Assertions.assertThat(csv).isEqualTo(
-                "ts,client_name,value,count\r\n"
-                + "2018-12-26T18:10:00Z," + air + ",20,1\r\n"
-                + "2018-12-26T18:15:00Z," + air + ",31,1\r\n");
+                "ts,client_name,value,count,late,revised\r\n"
+                + "2018-12-26T18:10:00Z," + air + ",20,1,0,false\r\n"
+                + "2018-12-26T18:15:00Z," + air + ",31,1,0,false\r\n");
         String ndjson = request.accept("application/x-ndjson").when().get("/v1/metrics/delivery_time/series")
                 .then().statusCode(200).extract().asString();
         List<String> lines = ndjson.lines().toList();
@@ -170,6 +170,8 @@ class MetricResourceTest {
         org.assertj.core.api.Assertions.assertThat(first.path("group").path("client_name").asText()).isEqualTo(air);
         org.assertj.core.api.Assertions.assertThat(first.path("value").asDouble()).isEqualTo(20.0);
         org.assertj.core.api.Assertions.assertThat(first.path("ts").asText()).isEqualTo("2018-12-26T18:10:00Z");
+        org.assertj.core.api.Assertions.assertThat(first.path("late").asLong()).isZero();
+        org.assertj.core.api.Assertions.assertThat(first.path("revised").isBoolean()).isTrue();
     }
 
     @Test

@@ -164,7 +164,7 @@ class QueryPropertiesTest {
             TreeMap<String, String> group = new TreeMap<>(Map.of("shop", p.shop(), "country", p.country()));
             buckets.compute(group + "@" + start, (key, u) -> {
                 Bucket b = (u == null ? Bucket.empty(metric) : u.bucket()).add(p.amount(), p.user());
-                return new BucketUpdate(metric.name(), group, start, start.plus(metric.granularity()), b, 0, true, now);
+                return new BucketUpdate(metric.name(), group, start, start.plus(metric.granularity()), b, true, now);
             });
         }
         AggregatesTopic.publish(new ArrayList<>(buckets.values()));

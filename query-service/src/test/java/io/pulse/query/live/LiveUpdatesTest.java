@@ -17,7 +17,7 @@ class LiveUpdatesTest {
     private static List<BucketUpdate> batch(int i) {
         Instant start = Instant.parse("2026-01-01T00:00:00Z").plusSeconds(60L * i);
         return List.of(new BucketUpdate("spend", new TreeMap<>(Map.of("shop", "s" + i)), start, start.plusSeconds(60),
-                Bucket.EMPTY.add(i), 0, false, start));
+                Bucket.EMPTY.add(i), false, start));
     }
 
     @Test

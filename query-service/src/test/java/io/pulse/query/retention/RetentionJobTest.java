@@ -32,8 +32,8 @@ class RetentionJobTest {
     private void store(String client, String start) {
         Instant s = Instant.parse(start);
         BucketUpdate u = new BucketUpdate("delivery_time", new TreeMap<>(Map.of("client_name", client)), s,
-                s.plusSeconds(60), Bucket.EMPTY.add(1), 0, true, Instant.now());
-        buckets.upsertAll(List.of(u));
+                s.plusSeconds(60), Bucket.EMPTY.add(1), true, Instant.now());
+        buckets.store(List.of(u));
     }
 
     @Test

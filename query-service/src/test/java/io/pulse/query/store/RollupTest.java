@@ -61,7 +61,17 @@ class RollupTest {
                 b = b.add(v);
             }
             return new BucketUpdate("delivery_time", new TreeMap<>(Map.of("client_name", client)), start,
-                    start.plusSeconds(60), b, 0, true, updatedAt);
+                    start.plusSeconds(60), b, true, updatedAt);
+        }
+
+        /** These events as a revision of their bucket: each arrived after the bucket was final. */
+        BucketUpdate revision(String id, Instant updatedAt) {
+            Bucket b = Bucket.EMPTY;
+            for (long v : values) {
+                b = b.addLate((double) v, null);
+            }
+            return new BucketUpdate("delivery_time", new TreeMap<>(Map.of("client_name", client)), start,
+                    start.plusSeconds(60), b, true, updatedAt, id);
         }
     }
 
@@ -87,7 +97,7 @@ class RollupTest {
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaResource.broker().bootstrapServers()),
                 new StringSerializer(), new StringSerializer())) {
             for (BucketUpdate u : updates) {
-                producer.send(new ProducerRecord<>(Topics.AGGREGATES, Json.writeString(u.key()), Json.writeString(u)));
+                producer.send(new ProducerRecord<>(Topics.AGGREGATES, u.recordKey(), Json.writeString(u)));
             }
             producer.flush();
         }
@@ -266,6 +276,31 @@ class RollupTest {
         awaitCount(before + 1);
         now.add(narrowed);
         assertAnswersMatch(now);
+
+        // Revisions add their events to their buckets once, whether the store holds the bucket or not (history older
+        // than it), however often they are read again; their hour says how many of its events came late.
+        Published target = now.get(2);
+        Published lateOnes = new Published(target.client(), target.start(), List.of(3L, 4L));
+        Published history = new Published(clients.get(0), T0.plus(Duration.ofHours(61)), List.of(42L));
+        BucketUpdate addToTarget = lateOnes.revision("events.translation_delivered-0@100", t.plusSeconds(6));
+        BucketUpdate addHistory = history.revision("events.translation_delivered-1@100", t.plusSeconds(6));
+        publish(List.of(addToTarget, addHistory, addToTarget));
+        publish(List.of(addHistory, addToTarget));
+        awaitCount(before + 1 + 3);
+        List<Long> all = new ArrayList<>(target.values());
+        all.addAll(lateOnes.values());
+        now.set(2, new Published(target.client(), target.start(), all));
+        now.add(history);
+        assertAnswersMatch(now);
+        Instant hour = target.start().truncatedTo(java.time.temporal.ChronoUnit.HOURS);
+        JsonNode hourly = ask("series", Map.of("from", hour.toString(), "to", hour.plusSeconds(3600).toString(),
+                "step", "1h", "agg", "count", "where", "client_name:" + target.client()));
+        assertThat(hourly.path("series").path(0).path("points").path(0).path("late").asLong()).isEqualTo(2);
+        assertThat(hourly.path("series").path(0).path("points").path(0).path("revised").asBoolean()).isTrue();
+        JsonNode other = ask("series", Map.of("from", hour.toString(), "to", hour.plusSeconds(3600).toString(),
+                "step", "1h", "agg", "count", "where", "client_name:" + clients.get(1)));
+        assertThat(other.path("series").path(0).path("points").path(0).path("late").asLong()).isZero();
+        assertThat(other.path("series").path(0).path("points").path(0).path("revised").asBoolean()).isFalse();
 
         // Retention cutting through an hour keeps the roll-ups equal to what is left beneath them.
         Instant cut = T0.plus(Duration.ofHours(25)).plus(Duration.ofMinutes(20));
