@@ -5,14 +5,14 @@ import java.time.Instant;
 import java.util.SortedMap;
 
 /**
- * An event that arrived after the bucket it belongs to had closed, as kept on {@code events.late}: it was left out
- * of that bucket, which counts it among its late events.
+ * A copy of an event that arrived after the bucket it belongs to was final, as kept on {@code events.late}: a record
+ * of what came late. The event itself is counted in that bucket, which counts it among its late events.
  *
  * @param event       the event
- * @param metric      the metric whose bucket it missed
+ * @param metric      the metric whose final bucket it came late for
  * @param group       the bucket's group
- * @param bucketStart the missed bucket's start
- * @param bucketEnd   the missed bucket's end
+ * @param bucketStart the bucket's start
+ * @param bucketEnd   the bucket's end
  * @param streamTime  the aggregation's event-time clock when it arrived
  */
 public record LateEvent(CanonicalEvent event, String metric, SortedMap<String, String> group,

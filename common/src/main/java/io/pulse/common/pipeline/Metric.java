@@ -13,7 +13,7 @@ import java.util.Optional;
  * @param distinctField   the field whose distinct values are counted; null if none
  * @param groupBy         the fields whose values split the metric into groups, possibly none
  * @param granularity     the bucket size; buckets are aligned to the epoch
- * @param allowedLateness how long after a bucket ends late events are still merged into it
+ * @param allowedLateness how long after a bucket ends it becomes final; later events count in it as late ones
  * @param aggregations    what queries may ask for
  * @param retention       how long (wall-clock) stored buckets are kept by the query service; null for ever
  */
