@@ -41,6 +41,22 @@ public final class PulseClient {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), 202);
     }
 
+    /** Uploads a file as events of one type ({@code text/csv} or {@code application/x-ndjson}); answers its id. */
+    public String upload(String type, Path file, String contentType) {
+        try {
+            return send(HttpRequest.newBuilder(URI.create(ingestUrl + "/v1/uploads/" + type))
+                    .header("Content-Type", contentType)
+                    .POST(HttpRequest.BodyPublishers.ofFile(file)).build(), 202).path("upload_id").asText();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    /** An upload's status: its state, counts and errors. */
+    public JsonNode uploadStatus(String id) {
+        return send(HttpRequest.newBuilder(URI.create(ingestUrl + "/v1/uploads/" + id)).GET().build(), 200);
+    }
+
     /** GETs a query API path such as {@code /v1/metrics/delivery_time/moving?window=10m}. */
     public JsonNode query(String pathAndQuery) {
         return send(HttpRequest.newBuilder(URI.create(queryUrl + pathAndQuery)).GET().build(), 200);
