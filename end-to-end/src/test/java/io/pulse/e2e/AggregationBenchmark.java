@@ -46,14 +46,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Not a test: a measurement, run only by the {@code benchmark} profile (see the README's Benchmarks section).
+ * Not a test: a measurement, run only by the {@code benchmark} profile (see docs/benchmarks.md, Aggregation).
  * One million canonical translation events, as ingest writes them, become visible at once (one committed
  * transaction) on {@code events.translation_delivered}; the packaged aggregation service, already running, is
- * timed until every bucket it must publish is on {@code aggregates} with its full count. Every bucket is then
- * checked against a computation over the generated events. In the same run, after the service stopped, two
- * baselines read the same records: a plain consumer, and a minimal exactly-once read-process-write loop (parse
- * each event, count and sum per bucket in a map, commit output and offsets in a transaction every 200 ms) that keeps
- * no recoverable state.
+ * timed until every bucket it must publish is on {@code aggregates} with its full count, its revisions added as the
+ * query store adds them. Every bucket is then checked against a computation over the generated events. This is done
+ * twice, on a fresh broker and state each time: with the events in time order, and with the same events fully
+ * shuffled (history in any order: almost every event arrives after its bucket is final). In the same run, after the
+ * in-order service stopped, two baselines read the same records: a plain consumer, and a minimal exactly-once
+ * read-process-write loop (parse each event, count and sum per bucket in a map, commit output and offsets in a
+ * transaction every 200 ms) that keeps no recoverable state.
  */
 class AggregationBenchmark {
 
@@ -119,6 +121,10 @@ class AggregationBenchmark {
         }
     }
 
+    /** One timed run of the service: wall and CPU seconds until every bucket was complete. */
+    private record Run(double seconds, double cpuSeconds) {
+    }
+
     @Test
     void aggregationAgainstAPlainConsumerAndAnExactlyOnceLoop() throws Exception {
         Map<String, Figures> expected = new HashMap<>();
@@ -127,49 +133,87 @@ class AggregationBenchmark {
             expected.merge(e.client() + "@" + e.minute(), new Figures(1, e.duration(), e.duration(), e.duration()),
                     (a, b) -> a.plus(e.duration()));
         }
-        try (KafkaBroker broker = KafkaBroker.start(data.resolve("kafka"), Ports.free(), Ports.free())) {
-            TopicSetup.create(broker.bootstrapServers(), PipelineLoader.load(PipelineLoader.BUNDLED), PARTITIONS);
-            List<String> jvm = new ArrayList<>(List.of("-Xms64m", "-Xmx512m", "-XX:+ExitOnOutOfMemoryError"));
-            String jfr = System.getProperty("benchmark.jfr", "");
-            if (!jfr.isBlank()) {
-                jvm.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile,dumponexit=true");
-            }
-            double serviceSeconds;
-            double serviceCpuSeconds;
-            Map<String, Figures> published;
-            Path jar = SERVICE_HOME.resolve("aggregation-service/target/quarkus-app/quarkus-run.jar");
-            try (ServiceProcess aggregation = ServiceProcess.start(Service.AGGREGATION, jar, Ports.free(),
-                    Map.of("kafka.bootstrap.servers", broker.bootstrapServers(),
-                            "kafka-streams.state.dir", data.resolve("state").toString(),
-                            "quarkus.http.host", "127.0.0.1", "quarkus.log.level", "WARN"),
-                    jvm, new PrintStream(OutputStream.nullOutputStream()))) {
-                aggregation.awaitReady(Duration.ofMinutes(3)); // generous: a busy shared machine starts slowly
-                AggregatesReader reader = new AggregatesReader(broker.bootstrapServers(), expected);
-                long visible = writeInOneTransaction(broker);
-                Duration cpuBefore = cpuTime(jar);
-                long done = reader.awaitAll(Duration.ofMinutes(10));
-                serviceSeconds = (done - visible) / 1e9;
-                serviceCpuSeconds = (cpuTime(jar).toMillis() - cpuBefore.toMillis()) / 1e3;
-                published = reader.latest;
-            }
-            // Every bucket, exactly: no event lost or counted twice, nothing else published.
-            assertThat(published.keySet()).isEqualTo(expected.keySet());
-            expected.forEach((key, want) -> assertThat(published.get(key)).as(key).isEqualTo(want));
-
-            double consumerSeconds = plainConsumer(broker);
-            double loopSeconds = exactlyOnceLoop(broker, expected);
-
-            System.out.printf(Locale.ROOT, "%nAggregation benchmark: %,d canonical %s events, %d partitions, %d buckets "
-                    + "of delivery_time (%s)%n", EVENTS, TYPE, PARTITIONS, expected.size(),
-                    "count, sum, avg, min, max, p50, p90, p99");
-            print("plain Kafka consumer", consumerSeconds);
-            print("exactly-once loop, no state", loopSeconds);
-            print("aggregation service", serviceSeconds);
-            System.out.printf(Locale.ROOT, "  %-30s: %,10.0f events per CPU second  (%.2f CPU s)%n",
-                    "aggregation service, CPU", EVENTS / serviceCpuSeconds, serviceCpuSeconds);
-            System.out.printf(Locale.ROOT, "  ratio service / plain consumer: %.3f, service / exactly-once loop: %.3f%n%n",
-                    consumerSeconds / serviceSeconds, loopSeconds / serviceSeconds);
+        double consumerSeconds;
+        double loopSeconds;
+        Run ordered;
+        try (KafkaBroker broker = KafkaBroker.start(data.resolve("ordered/kafka"), Ports.free(), Ports.free())) {
+            ordered = service(broker, data.resolve("ordered/state"), inOrder(), expected);
+            consumerSeconds = plainConsumer(broker);
+            loopSeconds = exactlyOnceLoop(broker, expected);
         }
+        Run shuffled;
+        try (KafkaBroker broker = KafkaBroker.start(data.resolve("shuffled/kafka"), Ports.free(), Ports.free())) {
+            shuffled = service(broker, data.resolve("shuffled/state"), shuffled(), expected);
+        }
+
+        System.out.printf(Locale.ROOT, "%nAggregation benchmark: %,d canonical %s events, %d partitions, %d buckets "
+                + "of delivery_time (%s)%n", EVENTS, TYPE, PARTITIONS, expected.size(),
+                "count, sum, avg, min, max, p50, p90, p99");
+        print("plain Kafka consumer", consumerSeconds);
+        print("exactly-once loop, no state", loopSeconds);
+        print("aggregation service", ordered.seconds());
+        print("aggregation service, shuffled", shuffled.seconds());
+        System.out.printf(Locale.ROOT, "  %-30s: %,10.0f events per CPU second  (%.2f CPU s)%n",
+                "aggregation service, CPU", EVENTS / ordered.cpuSeconds(), ordered.cpuSeconds());
+        System.out.printf(Locale.ROOT, "  %-30s: %,10.0f events per CPU second  (%.2f CPU s)%n",
+                "shuffled, CPU", EVENTS / shuffled.cpuSeconds(), shuffled.cpuSeconds());
+        System.out.printf(Locale.ROOT, "  ratio service / plain consumer: %.3f, service / exactly-once loop: %.3f%n",
+                consumerSeconds / ordered.seconds(), loopSeconds / ordered.seconds());
+        System.out.printf(Locale.ROOT, "  shuffled / in order: %.2f× the time, %.2f× the CPU%n%n",
+                shuffled.seconds() / ordered.seconds(), shuffled.cpuSeconds() / ordered.cpuSeconds());
+    }
+
+    private static long[] inOrder() {
+        long[] order = new long[EVENTS];
+        for (int i = 0; i < EVENTS; i++) {
+            order[i] = i;
+        }
+        return order;
+    }
+
+    /** Every event once, in an order fixed by a seed (Fisher–Yates). */
+    private static long[] shuffled() {
+        long[] order = inOrder();
+        SplittableRandom random = new SplittableRandom(15);
+        for (int i = EVENTS - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            long t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        return order;
+    }
+
+    /** Starts the packaged service on {@code broker}, writes the events in {@code order} and times it. */
+    private Run service(KafkaBroker broker, Path state, long[] order, Map<String, Figures> expected) throws Exception {
+        TopicSetup.create(broker.bootstrapServers(), PipelineLoader.load(PipelineLoader.BUNDLED), PARTITIONS);
+        List<String> jvm = new ArrayList<>(List.of("-Xms64m", "-Xmx512m", "-XX:+ExitOnOutOfMemoryError"));
+        String jfr = System.getProperty("benchmark.jfr", "");
+        if (!jfr.isBlank()) {
+            Path file = Path.of(jfr); // one recording per run, named after it
+            jvm.add("-XX:StartFlightRecording=filename=" + file.resolveSibling(state.getParent().getFileName() + "-"
+                    + file.getFileName()) + ",settings=profile,dumponexit=true");
+        }
+        Map<String, Figures> published;
+        Run run;
+        Path jar = SERVICE_HOME.resolve("aggregation-service/target/quarkus-app/quarkus-run.jar");
+        try (ServiceProcess aggregation = ServiceProcess.start(Service.AGGREGATION, jar, Ports.free(),
+                Map.of("kafka.bootstrap.servers", broker.bootstrapServers(),
+                        "kafka-streams.state.dir", state.toString(),
+                        "quarkus.http.host", "127.0.0.1", "quarkus.log.level", "WARN"),
+                jvm, new PrintStream(OutputStream.nullOutputStream()))) {
+            aggregation.awaitReady(Duration.ofMinutes(3)); // generous: a busy shared machine starts slowly
+            AggregatesReader reader = new AggregatesReader(broker.bootstrapServers(), expected);
+            long visible = writeInOneTransaction(broker, order);
+            Duration cpuBefore = cpuTime(jar);
+            long done = reader.awaitAll(Duration.ofMinutes(20));
+            run = new Run((done - visible) / 1e9, (cpuTime(jar).toMillis() - cpuBefore.toMillis()) / 1e3);
+            published = reader.latest;
+        }
+        // Every bucket, exactly: no event lost or counted twice, nothing else published.
+        assertThat(published.keySet()).isEqualTo(expected.keySet());
+        expected.forEach((key, want) -> assertThat(published.get(key)).as(key).isEqualTo(want));
+        return run;
     }
 
     /** CPU time used so far by the child process running {@code jar}: less disturbed than wall time on a busy machine. */
@@ -188,7 +232,7 @@ class AggregationBenchmark {
      * Writes every event with ingest's producer settings, keyed by client as ingest keys them, in one transaction:
      * the service (reading committed records only) sees them all at once. Returns {@link System#nanoTime()} then.
      */
-    private static long writeInOneTransaction(KafkaBroker broker) {
+    private static long writeInOneTransaction(KafkaBroker broker, long[] order) {
         Map<String, Object> config = new HashMap<>();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         config.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -200,7 +244,7 @@ class AggregationBenchmark {
         try (var producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
             producer.initTransactions();
             producer.beginTransaction();
-            for (long n = 0; n < EVENTS; n++) {
+            for (long n : order) {
                 Event e = Event.of(n);
                 producer.send(new ProducerRecord<>(Topics.events(TYPE), e.client(), e.canonical()));
             }
@@ -209,11 +253,15 @@ class AggregationBenchmark {
         }
     }
 
-    /** Reads {@code aggregates} from the start, keeping each bucket's latest figures, until all are complete. */
+    /**
+     * Reads {@code aggregates} from the start, keeping each bucket's latest figures (a value replaces them, a revision
+     * not seen before adds to them), until all are complete.
+     */
     private static final class AggregatesReader {
         private final KafkaConsumer<String, byte[]> consumer;
         private final Map<String, Figures> expected;
         final Map<String, Figures> latest = new HashMap<>();
+        private final java.util.Set<String> revisions = new java.util.HashSet<>();
         private int complete;
 
         AggregatesReader(String bootstrap, Map<String, Figures> expected) {
@@ -245,13 +293,22 @@ class AggregationBenchmark {
         /** Read as plain JSON, independent of Pulse's classes. */
         private void take(JsonNode update) {
             assertThat(update.path("metric").asText()).isEqualTo("delivery_time");
-            assertThat(update.path("late").asLong()).as("late events").isZero();
             String key = update.path("group").path("client_name").asText() + "@"
                     + Instant.parse(update.path("start").asText()).toEpochMilli();
             JsonNode b = update.path("bucket");
             Figures figures = new Figures(b.path("count").asLong(), b.path("sum").asDouble(), b.path("min").asDouble(),
                     b.path("max").asDouble());
-            Figures before = latest.put(key, figures);
+            String revision = update.path("revision").asText(null);
+            Figures before = latest.get(key);
+            if (revision != null) {
+                if (!revisions.add(key + " " + revision)) {
+                    return;
+                }
+                figures = before == null ? figures : new Figures(before.count() + figures.count(),
+                        before.sum() + figures.sum(), Math.min(before.min(), figures.min()),
+                        Math.max(before.max(), figures.max()));
+            }
+            latest.put(key, figures);
             Figures want = expected.get(key);
             if (want == null) {
                 return; // an unexpected bucket: the final comparison names it

@@ -160,8 +160,8 @@ public final class MetricsTopology {
                                 Serdes.String(), STORED).withCachingEnabled()),
                         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(stores.changed()), Serdes.String(),
                                 Serdes.Long()).withCachingEnabled(),
-                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(stores.revisions()), Serdes.String(),
-                                STORED).withCachingEnabled(),
+                        BucketCache.in(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(stores.revisions()),
+                                Serdes.String(), STORED).withCachingEnabled()),
                         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(stores.sourceClocks()),
                                 Serdes.Integer(), Serdes.Long()).withCachingEnabled());
             }
