@@ -244,6 +244,7 @@ class OverlayMatchesServicesTest {
         pipeline.eventTypes().keySet().forEach(type -> expected.put(Topics.events(type), "delete"));
         expected.put(Topics.DLQ, "delete");
         expected.put(Topics.LATE, "delete");
+        expected.put(Topics.DUPLICATES, "delete");
         expected.put(Topics.AGGREGATES, "compact");
 
         Map<String, String> created = new TreeMap<>();

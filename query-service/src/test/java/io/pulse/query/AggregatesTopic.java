@@ -19,11 +19,19 @@ public final class AggregatesTopic {
     }
 
     public static void publish(List<BucketUpdate> updates) {
+        send(updates.stream().map(u -> new ProducerRecord<>(Topics.AGGREGATES, u.recordKey(), Json.writeString(u))).toList());
+    }
+
+    /** Sends {@code values} to another topic, unkeyed. */
+    public static void send(String topic, List<String> values) {
+        send(values.stream().map(v -> new ProducerRecord<String, String>(topic, null, v)).toList());
+    }
+
+    private static void send(List<ProducerRecord<String, String>> records) {
         try (var producer = new KafkaProducer<>(Map.<String, Object>of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaResource.broker().bootstrapServers(),
                 ProducerConfig.LINGER_MS_CONFIG, 5), new StringSerializer(), new StringSerializer())) {
-            var sent = updates.stream().map(u -> producer.send(
-                    new ProducerRecord<>(Topics.AGGREGATES, Json.writeString(u.key()), Json.writeString(u)))).toList();
+            var sent = records.stream().map(producer::send).toList();
             for (var s : sent) {
                 s.get();
             }
@@ -31,7 +39,7 @@ public final class AggregatesTopic {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("aggregates did not take an update", e);
+            throw new IllegalStateException("the broker did not take a record", e);
         }
     }
 }

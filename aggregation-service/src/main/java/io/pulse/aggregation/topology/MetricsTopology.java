@@ -8,6 +8,7 @@ import io.pulse.aggregation.buckets.Emitted;
 import io.pulse.aggregation.buckets.SourcePartition;
 import io.pulse.aggregation.buckets.StoredBucket;
 import io.pulse.aggregation.dedup.DuplicateFilter;
+import io.pulse.aggregation.dedup.Seen;
 import io.pulse.aggregation.serde.JsonSerde;
 import io.pulse.aggregation.serde.StoredBucketSerde;
 import io.pulse.common.Topics;
@@ -41,7 +42,8 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * The Kafka Streams topology for a pipeline. Each event topic is read once: events too far in the future go to
- * {@code events.dlq}, repeated ids are dropped, and every metric on the type keeps its buckets per group, publishing
+ * {@code events.dlq}, repeated ids are counted once (a copy of each repeat goes to {@code events.duplicates}), and
+ * every metric on the type keeps its buckets per group, publishing
  * changed buckets and revisions to {@code aggregates} and a copy of each late event to {@code events.late}.
  */
 public final class MetricsTopology {
@@ -89,14 +91,21 @@ public final class MetricsTopology {
                 .defaultBranch(Branched.as("current"));
         KStream<String, CanonicalEvent> current = branches.get(name + "-current");
         if (type.id().isPresent()) {
-            current = current.processValues(duplicateFilter(type), Named.as(name + "-dedup"));
+            Map<String, KStream<String, Seen>> seen = current.processValues(duplicateFilter(type), Named.as(name + "-dedup"))
+                    .split(Named.as(name + "-seen-"))
+                    .branch((key, s) -> s.repeat(), Branched.withConsumer(repeats -> repeats
+                            .mapValues(s -> Json.writeString(s.event()), Named.as(name + "-duplicate-json"))
+                            .to(Topics.DUPLICATES, Produced.with(Serdes.String(), Serdes.String())
+                                    .withName(name + "-to-duplicates")), "repeat"))
+                    .defaultBranch(Branched.as("new"));
+            current = seen.get(name + "-seen-new").mapValues(Seen::event, Named.as(name + "-new"));
         }
         for (Metric metric : metrics) {
             buckets(current, type, metric);
         }
     }
 
-    private FixedKeyProcessorSupplier<String, CanonicalEvent, CanonicalEvent> duplicateFilter(EventType type) {
+    private FixedKeyProcessorSupplier<String, CanonicalEvent, Seen> duplicateFilter(EventType type) {
         String store = StateNames.seenIds(type);
         var duplicates = registry.counter("pulse.aggregation.duplicates", "type", type.name());
         return new FixedKeyProcessorSupplier<>() {

@@ -56,6 +56,7 @@ class MetricsTopologyTest {
     private TestOutputTopic<String, String> aggregates;
     private TestOutputTopic<String, String> late;
     private TestOutputTopic<String, String> dlq;
+    private TestOutputTopic<String, String> duplicates;
 
     /**
      * delivery_time as bundled (by the partition key) with quantiles; by_language grouped by another field (the
@@ -109,6 +110,8 @@ class MetricsTopologyTest {
         aggregates = driver.createOutputTopic(Topics.AGGREGATES, Serdes.String().deserializer(), Serdes.String().deserializer());
         late = driver.createOutputTopic(Topics.LATE, Serdes.String().deserializer(), Serdes.String().deserializer());
         dlq = driver.createOutputTopic(Topics.DLQ, Serdes.String().deserializer(), Serdes.String().deserializer());
+        duplicates = driver.createOutputTopic(Topics.DUPLICATES, Serdes.String().deserializer(),
+                Serdes.String().deserializer());
     }
 
     @AfterEach
@@ -318,7 +321,7 @@ class MetricsTopologyTest {
     }
 
     @Test
-    void repeatedIdsAreDroppedOnce() {
+    void repeatedIdsAreCountedOnceAndKeptOnTheDuplicatesTopic() {
         Sent first = send("a", BASE.plusSeconds(1), 10);
         send(new Sent(first.id(), "a", first.ts(), 10, "fr"));   // the same event sent again
         send(new Sent(first.id(), "a", first.ts().plusSeconds(5), 99, "fr"));  // a different body, same id
@@ -328,6 +331,11 @@ class MetricsTopologyTest {
         assertThat(bucket.bucket().count()).isEqualTo(2);
         assertThat(bucket.bucket().sum()).isEqualTo(40.0);
         assertThat(counter("pulse.aggregation.duplicates", "type", "translation_delivered")).isEqualTo(2);
+        // a copy of each repeat is kept, as its canonical event
+        assertThat(duplicates.readValuesToList().stream().map(v -> Json.read(v, CanonicalEvent.class)))
+                .extracting(CanonicalEvent::id, e -> e.attrs().path("duration").asDouble())
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(first.id(), 10.0),
+                        org.assertj.core.groups.Tuple.tuple(first.id(), 99.0));
     }
 
     @Test

@@ -32,6 +32,7 @@ public final class TopicSetup {
         }
         topics.add(new NewTopic(Topics.DLQ, 1, (short) 1));
         topics.add(new NewTopic(Topics.LATE, 1, (short) 1));
+        topics.add(new NewTopic(Topics.DUPLICATES, 1, (short) 1));
         topics.add(new NewTopic(Topics.AGGREGATES, partitions, (short) 1)
                 .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
         Properties config = new Properties();

@@ -12,6 +12,7 @@ import io.pulse.query.series.SeriesRequest;
 import io.pulse.query.series.WhereFilter;
 import io.pulse.query.store.BucketReader;
 import io.pulse.query.store.BucketRepository;
+import io.pulse.query.store.EventOutcomes;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -24,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -48,6 +50,9 @@ public class MetricResource {
     @Inject
     BucketReader reader;
 
+    @Inject
+    EventOutcomes outcomes;
+
     /** Most points one answer may hold, over all its series; more is a 400 asking for a larger step. */
     @ConfigProperty(name = "pulse.query.max-points", defaultValue = "10000")
     long maxPoints;
@@ -56,6 +61,19 @@ public class MetricResource {
     @Operation(summary = "The metrics of the pipeline", description = "Their aggregations, granularity and group fields.")
     public List<MetricInfo> metrics() {
         return pipeline.metrics().values().stream().map(MetricInfo::of).toList();
+    }
+
+    @GET
+    @Path("/{metric}")
+    @Operation(summary = "One metric and how complete its answers are", description = "Its definition, and how many "
+            + "events its buckets hold, how many of those arrived after their bucket was final, and how many of its "
+            + "type's events were dropped as repeats or rejected as dead letters.")
+    public MetricDetail detail(@Parameter(example = "delivery_time") @PathParam("metric") String name) {
+        Metric metric = metric(name);
+        long[] events = reader.totals(metric.name());
+        Map<EventOutcomes.Outcome, Long> outcomes = this.outcomes.of(metric.from());
+        return new MetricDetail(MetricInfo.of(metric), new MetricDetail.Events(events[0], events[1],
+                outcomes.get(EventOutcomes.Outcome.DUPLICATE), outcomes.get(EventOutcomes.Outcome.DEAD_LETTER)));
     }
 
     @GET

@@ -76,6 +76,21 @@ public class BucketReader {
         }
     }
 
+    /** The events the metric's buckets hold, and how many of them came late: {@code [events, late]}. */
+    public long[] totals(String metric) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement s = connection.prepareStatement("SELECT coalesce(sum(event_count), 0), "
+                     + "coalesce(sum(late_count), 0) FROM " + Rollup.DAY.totals + " WHERE metric = ?")) {
+            s.setString(1, metric);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return new long[] {rs.getLong(1), rs.getLong(2)};
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the totals of " + metric, e);
+        }
+    }
+
     /**
      * The coarsest roll-up whose units each fall wholly inside or outside every point's span: the unit is a multiple
      * of the granularity and divides the step and window, and the buckets read start and end on unit boundaries.
