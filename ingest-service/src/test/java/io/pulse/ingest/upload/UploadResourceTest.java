@@ -105,6 +105,18 @@ class UploadResourceTest {
     }
 
     @Test
+    void columnsTheSchemaDoesNotNameAreKeptAsText() {
+        String csv = "timestamp,translation_id,client_name,duration,colour\n"
+                + "2018-12-26 18:11:08,x-1," + client + ",20,red\n";
+        List<JsonNode> pushed = events(upload("text/csv", csv));
+        JsonNode last = pushed.get(pushed.size() - 1);
+        assertThat(last.path("accepted").asInt()).isEqualTo(1);
+        assertThat(last.path("rejected").asInt()).isZero();
+        assertThat(mine(TOPIC)).singleElement()
+                .satisfies(e -> assertThat(e.path("attrs").path("colour").asText()).isEqualTo("red"));
+    }
+
+    @Test
     void formulasInCellsAreKeptAsDataButQuotedInReasons() {
         String csv = HEADER + "=HYPERLINK(\"http://evil\"),f-1,en,fr," + client + ",translation_delivered,1,2\n";
         String id = upload("text/csv", csv);
