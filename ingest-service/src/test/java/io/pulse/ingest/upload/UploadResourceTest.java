@@ -100,6 +100,8 @@ class UploadResourceTest {
         assertThat(last.path("state").asText()).isEqualTo("done");
         assertThat(last.path("accepted").asInt()).isEqualTo(2);
         assertThat(last.path("rejected").asInt()).isEqualTo(1);
+        // both accepted rows are of 2018: their minutes of delivery_time closed long before the upload came
+        assertThat(last.path("backfill").asInt()).isEqualTo(2);
         assertThat(last.path("errors").path(0).path("index").asInt()).isEqualTo(2);
         assertThat(mine(TOPIC)).extracting(e -> e.path("id").asText()).containsExactlyInAnyOrder("u-1", "u-2");
     }

@@ -83,6 +83,10 @@ class SendCommand implements Callable<Integer> {
                 status.path("state").asText());
         out.printf(Locale.ROOT, "  rows read  %,d%n  accepted   %,d%n  rejected   %,d%n", status.path("rows_read").asLong(),
                 status.path("accepted").asLong(), status.path("rejected").asLong());
+        if (status.path("backfill").asLong() > 0) {
+            out.printf(Locale.ROOT, "  backfill   %,d accepted rows older than their metrics' allowed lateness: merged "
+                    + "into buckets already published%n", status.path("backfill").asLong());
+        }
         if (status.hasNonNull("failure")) {
             out.println("  failure    " + status.path("failure").asText());
         }
