@@ -2,6 +2,7 @@ package io.pulse.stack.cli;
 
 import io.pulse.common.bucket.Bucket;
 import io.pulse.common.pipeline.Aggregation;
+import io.pulse.common.pipeline.Durations;
 import io.pulse.common.pipeline.EventType;
 import io.pulse.common.pipeline.Metric;
 import io.pulse.common.pipeline.Pipeline;
@@ -76,10 +77,10 @@ class MovingAverageCommand implements Callable<Integer> {
             description = "Count every event, also those repeating an earlier event's id (the stack drops them).")
     boolean keepDuplicates;
 
-    @Option(names = "--duplicate-horizon", defaultValue = "60", paramLabel = "MINUTES",
-            description = "How far apart in event time two events of one id may be for the later to be dropped, as "
-                    + "the stack's pulse.aggregation.duplicate-horizon (default: ${DEFAULT-VALUE}).")
-    int duplicateHorizon;
+    @Option(names = "--duplicate-horizon", defaultValue = "1h", paramLabel = "DURATION",
+            description = "How far apart in event time two events of one id may be for the later to be dropped, e.g. "
+                    + "30m: the stack's pulse.aggregation.duplicate-horizon (default: ${DEFAULT-VALUE}).")
+    String duplicateHorizon;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write here instead of standard output.")
     Path output;
@@ -92,13 +93,12 @@ class MovingAverageCommand implements Callable<Integer> {
         Pipeline loaded = PipelineLoader.load(pipeline == null ? PipelineLoader.BUNDLED : pipeline.toAbsolutePath().toString());
         EventType eventType = loaded.eventType(type).orElseThrow(() -> new ParameterException(spec.commandLine(),
                 "--type: unknown event type '" + type + "'; the pipeline has " + loaded.eventTypes().keySet()));
-        if (duplicateHorizon <= 0) {
-            throw new ParameterException(spec.commandLine(),
-                    "--duplicate-horizon must be a positive number of minutes, not " + duplicateHorizon);
-        }
+        Duration horizon = Durations.parse(duplicateHorizon).filter(d -> !d.isNegative() && !d.isZero()).orElseThrow(() ->
+                new ParameterException(spec.commandLine(), "--duplicate-horizon must be a positive duration such as "
+                        + "30m or 1h, not '" + duplicateHorizon + "'"));
         Metric metric = metric(loaded);
         Deduplication deduplication = keepDuplicates ? null : eventType.id()
-                .map(id -> new Deduplication(id, Duration.ofMinutes(duplicateHorizon))).orElse(null);
+                .map(id -> new Deduplication(id, horizon)).orElse(null);
         EventFileBuckets file = new EventFileBuckets(input, eventType.timestamp(), metric, deduplication);
         NavigableMap<Instant, Bucket> buckets;
         try {
@@ -121,9 +121,9 @@ class MovingAverageCommand implements Callable<Integer> {
             print(buckets, eventType, metric, out);
         }
         if (file.duplicates() > 0) {
-            spec.commandLine().getErr().printf("pulse: %d events repeated an earlier event's %s within %d minutes "
+            spec.commandLine().getErr().printf("pulse: %d events repeated an earlier event's %s within %s "
                     + "and were not counted, as the stack does not count them; --keep-duplicates counts them%n",
-                    file.duplicates(), deduplication.idField(), duplicateHorizon);
+                    file.duplicates(), deduplication.idField(), Durations.format(horizon));
         }
         out.flush();
         if (output != null) {

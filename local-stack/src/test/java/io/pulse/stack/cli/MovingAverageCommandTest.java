@@ -200,7 +200,7 @@ class MovingAverageCommandTest {
         Run run = movingAverage(file, 10);
         assertThat(run.exitCode()).isZero();
         assertThat(run.lines()).containsExactlyElementsOf(WORKED_EXAMPLE_OUTPUT);
-        assertThat(run.err()).isEqualTo("pulse: 1 events repeated an earlier event's translation_id within 60 minutes "
+        assertThat(run.err()).isEqualTo("pulse: 1 events repeated an earlier event's translation_id within 1h "
                 + "and were not counted, as the stack does not count them; --keep-duplicates counts them"
                 + System.lineSeparator());
 
@@ -214,7 +214,7 @@ class MovingAverageCommandTest {
         assertThat(kept.lines()).containsExactlyElementsOf(counted);
         // 71 s apart: a one-minute horizon keeps both
         Run shortHorizon = run("moving-average", "--input_file", file.toString(), "--window_size", "10",
-                "--duplicate-horizon", "1");
+                "--duplicate-horizon", "1m");
         assertThat(shortHorizon.err()).isEmpty();
         assertThat(shortHorizon.lines()).containsExactlyElementsOf(counted);
         // the first of repeated events is the one counted, in a JSON array too
@@ -238,6 +238,8 @@ class MovingAverageCommandTest {
         assertOption(run("moving-average", "--input_file", dir.resolve("nope.json").toString(), "--window_size", "10"),
                 "pulse: " + dir.resolve("nope.json") + ": no such file");
         assertOption(movingAverage(file, 0), "pulse: --window_size must be a positive number of minutes, not 0 (see ./pulse moving-average --help)");
+        assertOption(run("moving-average", "--input_file", file.toString(), "--window_size", "10", "--duplicate-horizon", "an hour"),
+                "pulse: --duplicate-horizon must be a positive duration such as 30m or 1h, not 'an hour' (see ./pulse moving-average --help)");
         assertOption(run("moving-average", "--input_file", file.toString(), "--window_size", "ten"),
                 "pulse: Invalid value for option '--window_size': 'ten' is not an int (see ./pulse moving-average --help)");
         assertOption(run("moving-average", "--input_file", file.toString()),
