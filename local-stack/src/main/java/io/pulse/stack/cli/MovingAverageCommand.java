@@ -121,9 +121,11 @@ class MovingAverageCommand implements Callable<Integer> {
             print(buckets, eventType, metric, out);
         }
         if (file.duplicates() > 0) {
-            spec.commandLine().getErr().printf("pulse: %d events repeated an earlier event's %s within %s "
-                    + "and were not counted, as the stack does not count them; --keep-duplicates counts them%n",
-                    file.duplicates(), deduplication.idField(), Durations.format(horizon));
+            boolean one = file.duplicates() == 1;
+            spec.commandLine().getErr().printf("pulse: %,d %s an earlier event's %s within %s and %s not counted, as "
+                    + "the stack does not count %s; --keep-duplicates counts %s%n", file.duplicates(),
+                    one ? "event repeated" : "events repeated", deduplication.idField(), Durations.format(horizon),
+                    one ? "was" : "were", one ? "it" : "them", one ? "it" : "them");
         }
         out.flush();
         if (output != null) {
