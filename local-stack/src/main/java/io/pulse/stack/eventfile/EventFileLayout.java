@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.pulse.common.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -49,7 +50,7 @@ public enum EventFileLayout {
         if (head[start] != '{') {
             throw new NotJsonEventsException(file, "it starts with "
                     + new String(Arrays.copyOfRange(head, start, Math.min(head.length, start + 20)),
-                    java.nio.charset.StandardCharsets.UTF_8).lines().findFirst().orElse("").strip());
+                    StandardCharsets.UTF_8).lines().findFirst().orElse("").strip());
         }
         int end = start;
         while (end < head.length && head[end] != '\n') {
