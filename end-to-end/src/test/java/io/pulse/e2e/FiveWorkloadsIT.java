@@ -202,6 +202,36 @@ class FiveWorkloadsIT {
         assertThat(refused.path("errors").path(0).path("errors").path(0).path("field").asText()).isEqualTo("/origin_coord");
     }
 
+    /**
+     * samples/similar-trips.csv holds commutes repeated over a week of June 2018 among single trips. The groups and
+     * counts were found by a count over the file outside Pulse (geohash of each point at precision 5, hour of the
+     * datetime); the trips of samples/trips.csv in the same week, which another test sends, are each alone in theirs.
+     */
+    @Test
+    void theLargestGroupsOfSimilarTrips() throws Exception {
+        JsonNode status = upload("trip", SAMPLES.resolve("similar-trips.csv"));
+        assertThat(status.path("accepted").asInt()).isEqualTo(24);
+        Map<String, Integer> expected = Map.of(
+                "Prague u2fk9 u2fkb 8", 6,
+                "Hamburg u1x09 u1x0e 7", 4,
+                "Prague u2fkb u2fk9 17", 3,
+                "Turin u0j2m u0j2q 8", 3,
+                "Hamburg u1x09 u1x0e 9", 2);
+        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            JsonNode top = client.query("/v1/metrics/similar_trips/top?from=2018-06-04&to=2018-06-11&k=5").path("top");
+            Map<String, Integer> ranked = new TreeMap<>();
+            List<Integer> counts = new ArrayList<>();
+            for (JsonNode entry : top) {
+                JsonNode g = entry.path("group");
+                ranked.put(g.path("region").asText() + " " + g.path("origin_cell").asText() + " "
+                        + g.path("destination_cell").asText() + " " + g.path("hour_of_day").asText(), entry.path("count").asInt());
+                counts.add(entry.path("count").asInt());
+            }
+            assertThat(ranked).isEqualTo(expected);
+            assertThat(counts).containsExactly(6, 4, 3, 3, 2);
+        });
+    }
+
     /** The NWS heat index (wpc.ncep.noaa.gov/html/heatindex_equation.shtml), written out here to check the service. */
     private static double nwsHeatIndex(double t, double rh) {
         double simple = 0.5 * (t + 61.0 + ((t - 68.0) * 1.2) + (rh * 0.094));

@@ -11,6 +11,7 @@ import io.pulse.stack.kafka.KafkaBroker;
 import io.pulse.stack.kafka.TopicSetup;
 import io.pulse.stack.services.Service;
 import io.pulse.stack.services.ServiceProcess;
+import io.pulse.stack.testing.RealShapedFrames;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -43,11 +44,16 @@ import org.junit.jupiter.api.io.TempDir;
  * Not a test: a measurement, run only by the {@code benchmark} profile (see the README's Benchmarks section).
  * NDJSON translation events of about 220 bytes go over HTTP through the packaged ingest service into Kafka, next to
  * a plain Kafka producer sending the same lines to the same topic of the same broker in the same run, with the
- * producer settings ingest uses. The figures are reported as a ratio of the two.
+ * producer settings ingest uses. The figures are reported as a ratio of the two. Then the same for real-shaped
+ * frames ({@link RealShapedFrames}: about 2 KB each, nested fields, repeated keys, CRLF line ends), in frames and
+ * MB per second: large events cost ingest by their bytes (parsing, validation, the copy to Kafka) more than by
+ * their number.
  */
 class IngestBenchmark {
 
     private static final int EVENTS = Integer.getInteger("benchmark.events", 1_000_000);
+    /** Real-shaped frames of about 2 KB: a tenth of the events by default, so both inputs are a few hundred MB. */
+    private static final int FRAMES = Integer.getInteger("benchmark.frames", 100_000);
     private static final int WARM_UP = Integer.getInteger("benchmark.warm-up", 100_000);
     /** Events per POST: a batch a client would send, well under the 64 MiB body limit. */
     private static final int PER_REQUEST = Integer.getInteger("benchmark.per-request", 10_000);
@@ -86,14 +92,10 @@ class IngestBenchmark {
         try (KafkaBroker broker = KafkaBroker.start(data.resolve("kafka"), Ports.free(), Ports.free())) {
             TopicSetup.create(broker.bootstrapServers(), PipelineLoader.load(PipelineLoader.BUNDLED), 2);
             // Both sides get their input ready-made, so neither timing includes making it.
-            byte[][] lines = new byte[EVENTS][];
-            long bytes = 0;
-            for (int n = 0; n < EVENTS; n++) {
-                lines[n] = line(n).getBytes(StandardCharsets.UTF_8);
-                bytes += lines[n].length;
-            }
+            Input translations = translations();
+            Input frames = frames();
 
-            plainProducer(broker, lines, WARM_UP);
+            plainProducer(broker, translations, WARM_UP);
             int port = Ports.free();
             try (ServiceProcess ingest = ServiceProcess.start(Service.INGEST,
                     HOME.resolve("ingest-service/target/quarkus-app/quarkus-run.jar"), port,
@@ -102,27 +104,66 @@ class IngestBenchmark {
                             "quarkus.http.host", "127.0.0.1", "quarkus.log.level", "WARN"),
                     serviceJvmOptions(), new PrintStream(OutputStream.nullOutputStream()))) {
                 ingest.awaitReady(Duration.ofSeconds(60));
-                overHttp(ingest.url(), lines, WARM_UP);
-                double mb = bytes / 1e6;
-                StringBuilder report = new StringBuilder(String.format(Locale.ROOT, "%nIngest benchmark: %,d events, "
-                        + "%.1f MB of NDJSON (%.0f bytes/event), %d per request, %d concurrent senders%n", EVENTS, mb,
-                        (double) bytes / EVENTS, PER_REQUEST, SENDERS));
-                List<Double> ratios = new ArrayList<>();
-                for (int round = 1; round <= ROUNDS; round++) {
-                    double producerSeconds = plainProducer(broker, lines, EVENTS);
-                    double httpSeconds = overHttp(ingest.url(), lines, EVENTS);
-                    ratios.add(producerSeconds / httpSeconds);
-                    report.append(String.format(Locale.ROOT, "  round %d: plain Kafka producer %,10.0f events/s %6.1f MB/s"
-                                    + " (%.1f s) | HTTP ingest %,10.0f events/s %6.1f MB/s (%.1f s) | ratio %.2f%n", round,
-                            EVENTS / producerSeconds, mb / producerSeconds, producerSeconds, EVENTS / httpSeconds,
-                            mb / httpSeconds, httpSeconds, producerSeconds / httpSeconds));
-                }
-                Collections.sort(ratios);
-                report.append(String.format(Locale.ROOT, "  ratio ingest / producer, median of %d rounds: %.2f%n",
-                        ROUNDS, ratios.get(ROUNDS / 2)));
+                overHttp(ingest.url(), translations, WARM_UP);
+                StringBuilder report = new StringBuilder(String.format(Locale.ROOT, "%nIngest benchmark: %d per "
+                        + "request, %d concurrent senders%n", PER_REQUEST, SENDERS));
+                rounds(broker, ingest, translations, "events", report);
+                rounds(broker, ingest, frames, "frames", report);
                 System.out.println(report);
             }
         }
+    }
+
+    /** The lines of one event type, ready to send, with the key each is sent under by the plain producer. */
+    private record Input(String type, String description, byte[][] lines, String[] keys, long bytes) {
+        int count() {
+            return lines.length;
+        }
+    }
+
+    private static Input translations() {
+        byte[][] lines = new byte[EVENTS][];
+        String[] keys = new String[EVENTS];
+        long bytes = 0;
+        for (int n = 0; n < EVENTS; n++) {
+            lines[n] = line(n).getBytes(StandardCharsets.UTF_8);
+            keys[n] = client(n);
+            bytes += lines[n].length;
+        }
+        return new Input("translation_delivered", "translation_delivered events", lines, keys, bytes);
+    }
+
+    private static Input frames() {
+        byte[][] lines = new byte[FRAMES][];
+        String[] keys = new String[FRAMES];
+        long bytes = 0;
+        for (int n = 0; n < FRAMES; n++) {
+            lines[n] = (RealShapedFrames.frame(n) + RealShapedFrames.LINE_END).getBytes(StandardCharsets.UTF_8);
+            keys[n] = Json.read(lines[n], JsonNode.class).path("uid").asText();
+            bytes += lines[n].length;
+        }
+        return new Input("frame", "real-shaped frames", lines, keys, bytes);
+    }
+
+    /** ROUNDS of the plain producer then HTTP ingest over the whole input, reported per round and as a median. */
+    private static void rounds(KafkaBroker broker, ServiceProcess ingest, Input input, String unit, StringBuilder report)
+            throws Exception {
+        double mb = input.bytes() / 1e6;
+        report.append(String.format(Locale.ROOT, "  %,d %s, %.1f MB of NDJSON (%.0f bytes each)%n", input.count(),
+                input.description(), mb, (double) input.bytes() / input.count()));
+        List<Double> ratios = new ArrayList<>();
+        for (int round = 1; round <= ROUNDS; round++) {
+            double producerSeconds = plainProducer(broker, input, input.count());
+            double httpSeconds = overHttp(ingest.url(), input, input.count());
+            ratios.add(producerSeconds / httpSeconds);
+            report.append(String.format(Locale.ROOT, "  round %d: plain Kafka producer %,10.0f %s/s %6.1f MB/s"
+                            + " (%.1f s) | HTTP ingest %,10.0f %s/s %6.1f MB/s (%.1f s) | ratio %.2f%n", round,
+                    input.count() / producerSeconds, unit, mb / producerSeconds, producerSeconds,
+                    input.count() / httpSeconds, unit, mb / httpSeconds, httpSeconds, producerSeconds / httpSeconds));
+        }
+        Collections.sort(ratios);
+        report.append(String.format(Locale.ROOT, "  %s: ratio ingest / producer, median of %d rounds: %.2f%n",
+                input.description(), ROUNDS, ratios.get(ROUNDS / 2)));
     }
 
     private static List<String> serviceJvmOptions() {
@@ -130,7 +171,7 @@ class IngestBenchmark {
     }
 
     /** Seconds for a producer configured as ingest's to have Kafka acknowledge the first {@code count} lines. */
-    private static double plainProducer(KafkaBroker broker, byte[][] lines, int count) throws Exception {
+    private static double plainProducer(KafkaBroker broker, Input input, int count) throws Exception {
         Map<String, Object> config = new HashMap<>();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -139,15 +180,12 @@ class IngestBenchmark {
         config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         AtomicLong failed = new AtomicLong();
-        String[] keys = new String[count];
-        for (int n = 0; n < count; n++) {
-            keys[n] = client(n);
-        }
+        String topic = Topics.events(input.type());
         try (var producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
-            producer.partitionsFor(Topics.events("translation_delivered"));
+            producer.partitionsFor(topic);
             long start = System.nanoTime();
             for (int n = 0; n < count; n++) {
-                producer.send(new ProducerRecord<>(Topics.events("translation_delivered"), keys[n], lines[n]), (m, e) -> {
+                producer.send(new ProducerRecord<>(topic, input.keys()[n], input.lines()[n]), (m, e) -> {
                     if (e != null) {
                         failed.incrementAndGet();
                     }
@@ -164,7 +202,8 @@ class IngestBenchmark {
      * Seconds for the first {@code count} lines to be answered 202 by ingest: NDJSON requests of PER_REQUEST lines,
      * made before timing, POSTed by SENDERS threads at once, each waiting for its 202 before sending its next.
      */
-    private static double overHttp(String url, byte[][] lines, int count) throws Exception {
+    private static double overHttp(String url, Input input, int count) throws Exception {
+        byte[][] lines = input.lines();
         List<byte[]> bodies = new ArrayList<>();
         for (int from = 0; from < count; from += PER_REQUEST) {
             ByteArrayOutputStream body = new ByteArrayOutputStream();
@@ -173,7 +212,7 @@ class IngestBenchmark {
             }
             bodies.add(body.toByteArray());
         }
-        URI target = URI.create(url + "/v1/events/translation_delivered");
+        URI target = URI.create(url + "/v1/events/" + input.type());
         AtomicLong accepted = new AtomicLong();
         ExecutorService senders = Executors.newFixedThreadPool(SENDERS);
         long start = System.nanoTime();

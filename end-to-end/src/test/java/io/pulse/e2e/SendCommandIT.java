@@ -107,8 +107,55 @@ class SendCommandIT {
 
         assertThat(run.exitCode()).isEqualTo(3);
         assertThat(run.out()).contains("  rows read  4\n  accepted   2\n  rejected   2\n");
+        // minutes of 2018: delivery_time's buckets closed long before
+        assertThat(run.out()).contains("  backfill   2 accepted rows older than their metrics' allowed lateness");
         assertThat(run.out()).contains("  first rejected rows (by line of the file):\n    line 3 /duration: ");
         assertThat(run.out()).contains("    line 5 /duration: ");
+    }
+
+    @Test
+    void aJsonArrayFileIsSentItemByItem() throws IOException {
+        Path file = Files.write(data.resolve("deliveries.json"), List.of("[",
+                "  " + event(10, "20") + ",",
+                "  " + event(11, "\"slow\"") + ",",
+                "  " + event(12, "31").replace(", ", ",\n    "),
+                "]"));
+        Run run = send(file.toString(), "--type", "translation_delivered", "--ingest", ingest.url());
+        assertThat(run.err()).isEmpty();
+        assertThat(run.exitCode()).isEqualTo(3);
+        assertThat(run.out()).contains("  rows read  3\n  accepted   2\n  rejected   1\n");
+        assertThat(run.out()).contains("  first rejected events (by item of the file, from 1):\n    item 2 /duration: ");
+    }
+
+    @Test
+    void aJsonFileOfOneObjectIsOneEvent() throws IOException {
+        Path file = Files.write(data.resolve("single.json"), List.of(event(13, "20").replace(", ", ",\n  ")));
+        Run run = send(file.toString(), "--type", "translation_delivered", "--ingest", ingest.url());
+        assertThat(run.err()).isEmpty();
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("  rows read  1\n  accepted   1\n  rejected   0\n");
+    }
+
+    @Test
+    void aJsonFileThatHoldsNoEventsIsOneClearLineAndNothingIsSent() throws IOException {
+        String what = "; write a JSON array of objects, or one JSON object per line (NDJSON)" + System.lineSeparator();
+        Run number = send(Files.write(data.resolve("number.json"), List.of("42")).toString(),
+                "--type", "translation_delivered", "--ingest", ingest.url());
+        assertThat(number.exitCode()).isEqualTo(2);
+        assertThat(number.err()).isEqualTo("pulse: number.json holds no JSON events: it starts with 42" + what);
+        assertThat(number.out()).isEmpty();
+
+        Run text = send(Files.write(data.resolve("text.json"), List.of("\"events\"")).toString(),
+                "--type", "translation_delivered", "--ingest", ingest.url());
+        assertThat(text.exitCode()).isEqualTo(2);
+        assertThat(text.err()).isEqualTo("pulse: text.json holds no JSON events: it starts with \"events\"" + what);
+
+        Run broken = send(Files.write(data.resolve("broken.json"), List.of("[", event(14, "20") + ",",
+                "{\"duration\": }", "]")).toString(), "--type", "translation_delivered", "--ingest", ingest.url());
+        assertThat(broken.exitCode()).isEqualTo(2);
+        assertThat(broken.err()).startsWith("pulse: broken.json:3: not valid JSON at column 14: ");
+        assertThat(broken.err().lines()).hasSize(1);
+        assertThat(broken.out()).as("nothing was sent").isEmpty();
     }
 
     @Test
@@ -139,7 +186,7 @@ class SendCommandIT {
         Path odd = Files.write(data.resolve("events.txt"), List.of(event(3, "3")));
         Run unknownFormat = send(odd.toString(), "--type", "translation_delivered", "--ingest", ingest.url());
         assertThat(unknownFormat.exitCode()).isEqualTo(2);
-        assertThat(unknownFormat.err()).contains("cannot tell the format of events.txt from its extension; add --format csv or --format ndjson");
+        assertThat(unknownFormat.err()).contains("cannot tell the format of events.txt from its extension; add --format csv, --format ndjson or --format json");
 
         Run named = send(odd.toString(), "--type", "translation_delivered", "--format", "ndjson", "--ingest", ingest.url());
         assertThat(named.exitCode()).isZero();

@@ -343,8 +343,9 @@ class MetricsTopologyTest {
         var settings = new TopologySettings(EMIT, Duration.ofHours(1), Duration.ofMinutes(5));
         String topology = new MetricsTopology(PipelineLoader.load(PipelineLoader.BUNDLED), settings,
                 Clock.fixed(NOW, ZoneOffset.UTC), registry).build().describe().toString();
-        // trips: by region (the trip's key) and origin cell, so each group lives on its region's partition
+        // trips and similar_trips: by region (the trip's key) and cells, so each group lives on its region's partition
         assertThat(topology).doesNotContain("trips-by-group-repartition").doesNotContain("delivery_time-by-group")
+                .doesNotContain("similar_trips-by-group")
                 .doesNotContain("heat_index-by-group").doesNotContain("plays-by-group");
         // unique_users: one count over every frame, whatever its user (the frame's key)
         assertThat(topology).contains("unique_users-by-group-repartition");

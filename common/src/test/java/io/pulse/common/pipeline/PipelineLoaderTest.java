@@ -92,13 +92,18 @@ class PipelineLoaderTest {
         EventType trip = p.eventType("trip").orElseThrow();
         assertThat(trip.derived()).containsExactly(
                 new GeohashCell("origin_cell", new PointSource.WktPoint("origin_coord"), 5),
-                new GeohashCell("destination_cell", new PointSource.WktPoint("destination_coord"), 5));
+                new GeohashCell("destination_cell", new PointSource.WktPoint("destination_coord"), 5),
+                new DatePart("hour_of_day", DatePart.Part.HOUR, ZoneOffset.UTC));
         assertThat(trip.timestamp().formats()).containsExactly("yyyy-MM-dd HH:mm:ss");
         Metric trips = p.metric("trips").orElseThrow();
         assertThat(trips.value()).isEmpty();
         assertThat(trips.groupBy()).containsExactly("region", "origin_cell");
         assertThat(trips.granularity()).isEqualTo(Duration.ofDays(1));
         assertThat(trips.aggregations()).containsExactly(Aggregation.COUNT);
+        Metric similar = p.metric("similar_trips").orElseThrow();
+        assertThat(similar.groupBy()).containsExactly("region", "origin_cell", "destination_cell", "hour_of_day");
+        assertThat(similar.granularity()).isEqualTo(Duration.ofDays(1));
+        assertThat(similar.aggregations()).containsExactly(Aggregation.COUNT);
 
         EventType weather = p.eventType("weather_reading").orElseThrow();
         assertThat(weather.derived()).containsExactly(new HeatIndex("heat_index", "temperature", "humidity"));
@@ -110,7 +115,8 @@ class PipelineLoaderTest {
                 Aggregation.MIN, Aggregation.MAX);
         assertThat(p.eventTypes().keySet())
                 .containsExactly("translation_delivered", "frame", "song_play", "trip", "weather_reading");
-        assertThat(p.metrics().keySet()).containsExactly("delivery_time", "unique_users", "plays", "trips", "heat_index");
+        assertThat(p.metrics().keySet()).containsExactly("delivery_time", "unique_users", "plays", "trips", "similar_trips",
+                "heat_index");
     }
 
     @Test

@@ -64,7 +64,8 @@ public class EventResource {
         if (contentLength != null && contentLength > config.maxBodyBytes()) {
             throw tooLarge();
         }
-        ItemCollector collector = new ItemCollector(type, validator, router, registry, Instant.now(),
+        ItemCollector collector = new ItemCollector(type, pipeline.metricsOf(type.name()), validator, router, registry,
+                Instant.now(),
                 "POST /v1/events item", config.maxReportedErrors());
         InputStream limited = new LimitedInputStream(body, config.maxBodyBytes());
         try {
@@ -89,8 +90,8 @@ public class EventResource {
                     e.getMessage() + "; nothing in this request is confirmed, resend it").exception();
         }
         List<ItemCollector.ItemErrors> errors = collector.errors();
-        return Response.accepted(new IngestReport(collector.accepted(), collector.rejected(), errors,
-                collector.rejected() > errors.size())).build();
+        return Response.accepted(new IngestReport(collector.accepted(), collector.rejected(), collector.backfill(),
+                errors, collector.rejected() > errors.size())).build();
     }
 
     /** The 404 for a type the pipeline does not declare, listing those it does. */

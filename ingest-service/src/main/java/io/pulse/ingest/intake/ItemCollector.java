@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.pulse.common.event.DeadLetter;
 import io.pulse.common.event.FieldError;
 import io.pulse.common.pipeline.EventType;
+import io.pulse.common.pipeline.Metric;
 import io.pulse.ingest.routing.EventRouter;
 import io.pulse.ingest.validation.EventValidator;
 import java.time.Instant;
@@ -17,6 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Validates each item as it is read and hands it to Kafka at once: valid ones to the type's topic, the others with
  * every reason to the dead-letter topic. Counts are readable from other threads while items arrive (upload progress).
+ * Accepted events whose buckets already closed when the items were received are counted as backfill too
+ * ({@link BackfillRule}).
  */
 public final class ItemCollector implements ItemHandler {
 
@@ -24,20 +27,27 @@ public final class ItemCollector implements ItemHandler {
     private final EventValidator validator;
     private final EventRouter.Delivery delivery;
     private final Instant received;
+    private final long receivedMillis;
+    private final BackfillRule backfillRule;
     private final String source;
     private final int maxErrors;
     private final Counter rejectedCounter;
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong backfill = new AtomicLong();
     private final List<ItemErrors> errors = new ArrayList<>();
 
     /**
+     * @param metrics   the metrics reading the type, for what counts as backfill
+     * @param received  when the items were received: kept on dead letters, and the time backfill is measured at
      * @param source    where the items come from, kept on each dead letter with the item's index
      * @param maxErrors how many rejected items' reasons to keep for the answer; every one still goes to Kafka
      */
-    public ItemCollector(EventType type, EventValidator validator, EventRouter router, MeterRegistry registry,
-                         Instant received, String source, int maxErrors) {
+    public ItemCollector(EventType type, List<Metric> metrics, EventValidator validator, EventRouter router,
+                         MeterRegistry registry, Instant received, String source, int maxErrors) {
         this.type = type;
+        this.backfillRule = new BackfillRule(metrics);
+        this.receivedMillis = received.toEpochMilli();
         this.validator = validator;
         this.delivery = router.delivery(type);
         this.received = received;
@@ -52,6 +62,9 @@ public final class ItemCollector implements ItemHandler {
         if (outcome.isAccepted()) {
             delivery.event(outcome.event());
             accepted.incrementAndGet();
+            if (backfillRule.isBackfill(outcome.event().ts(), receivedMillis)) {
+                backfill.incrementAndGet();
+            }
         } else {
             malformed(index, raw.get(), outcome.errors());
         }
@@ -79,6 +92,11 @@ public final class ItemCollector implements ItemHandler {
 
     public long rejected() {
         return rejected.get();
+    }
+
+    /** Accepted events older than a bucket of their metrics that had closed when they were received. */
+    public long backfill() {
+        return backfill.get();
     }
 
     /** The first rejected items' reasons, at most {@code maxErrors}. */

@@ -59,8 +59,9 @@ final class Upload {
         ItemCollector c = collector;
         long accepted = c == null ? 0 : c.accepted();
         long rejected = c == null ? 0 : c.rejected();
+        long backfill = c == null ? 0 : c.backfill();
         List<ItemCollector.ItemErrors> errors = c == null ? List.of() : c.errors().stream().map(Upload::safe).toList();
-        return new UploadStatus(id, type, format, now, bytes, accepted + rejected, accepted, rejected, errors,
+        return new UploadStatus(id, type, format, now, bytes, accepted + rejected, accepted, rejected, backfill, errors,
                 failure, receivedAt, finishedAt);
     }
 

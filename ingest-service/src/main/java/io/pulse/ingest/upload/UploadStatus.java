@@ -18,6 +18,8 @@ import java.util.List;
  * @param rowsRead   rows (CSV, header excluded) or non-blank lines (NDJSON) read so far
  * @param accepted   rows validated and sent to the event type's topic
  * @param rejected   rows refused, each kept on the dead-letter topic
+ * @param backfill   accepted rows whose bucket of some metric had closed when the upload was received (its end
+ *                   plus the metric's allowed lateness had passed): merged into buckets already published
  * @param errors     the first rejected rows' reasons; {@code index} is the row's 1-based line in the file
  * @param failure    why the upload failed, when it did
  * @param receivedAt when the upload was received
@@ -26,7 +28,7 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record UploadStatus(@JsonProperty("upload_id") String uploadId, String type, String format, State state,
                            long bytes, @JsonProperty("rows_read") long rowsRead, long accepted, long rejected,
-                           List<ItemCollector.ItemErrors> errors, String failure,
+                           long backfill, List<ItemCollector.ItemErrors> errors, String failure,
                            @JsonProperty("received_at") Instant receivedAt,
                            @JsonProperty("finished_at") Instant finishedAt) {
 
@@ -45,7 +47,7 @@ public record UploadStatus(@JsonProperty("upload_id") String uploadId, String ty
     }
 
     UploadStatus failed(String why, Instant at) {
-        return new UploadStatus(uploadId, type, format, State.FAILED, bytes, rowsRead, accepted, rejected, errors,
-                why, receivedAt, at);
+        return new UploadStatus(uploadId, type, format, State.FAILED, bytes, rowsRead, accepted, rejected, backfill,
+                errors, why, receivedAt, at);
     }
 }

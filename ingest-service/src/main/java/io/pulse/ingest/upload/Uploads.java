@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.pulse.common.event.FieldError;
 import io.pulse.common.json.Json;
 import io.pulse.common.pipeline.EventType;
+import io.pulse.common.pipeline.Pipeline;
 import io.pulse.common.problem.Problem;
 import io.pulse.ingest.intake.BodyReader;
 import io.pulse.ingest.intake.CsvReader;
@@ -63,6 +64,9 @@ public class Uploads {
 
     @Inject
     UploadConfig config;
+
+    @Inject
+    Pipeline pipeline;
 
     @Inject
     EventValidator validator;
@@ -163,7 +167,8 @@ public class Uploads {
     }
 
     private void read(Upload upload, EventType type, Charset charset, Path spool) {
-        ItemCollector collector = new ItemCollector(type, validator, router, registry, upload.receivedAt(),
+        ItemCollector collector = new ItemCollector(type, pipeline.metricsOf(type.name()), validator, router, registry,
+                upload.receivedAt(),
                 "POST /v1/uploads/" + upload.id() + " line", config.maxReportedErrors());
         upload.reading(collector);
         bytesRead.set(0);

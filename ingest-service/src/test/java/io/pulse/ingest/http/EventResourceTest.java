@@ -14,7 +14,10 @@ import io.pulse.stack.testing.TopicReader;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -100,6 +103,24 @@ class EventResourceTest {
                 .body("errors[1].errors[0].field", equalTo("/timestamp"))
                 .body("errors[1].errors[0].message", containsString("ahead of the server clock"));
         assertThat(mine(TOPIC)).extracting(e -> e.path("id").asText()).containsExactly("a-1");
+    }
+
+    /**
+     * delivery_time has one-minute buckets and five minutes of allowed lateness: an hour-old event's bucket closed
+     * 54 minutes ago at the latest, a 30-second-old event's bucket closes five minutes from now at the earliest.
+     */
+    @Test
+    void acceptedEventsWhoseBucketsClosedAreCountedAsBackfill() {
+        DateTimeFormatter utc = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+        Instant now = Instant.now();
+        String body = "[" + event("b-1", utc.format(now.minus(Duration.ofHours(1))), "20") + ","
+                + event("b-2", utc.format(now.minusSeconds(30)), "20") + ","
+                + event("b-3", "2018-12-26 18:11:08", "20") + ","
+                + event("b-4", "2018-12-26 18:11:08", "\"slow\"") + "]";
+        String reply = given().contentType("application/json").body(body)
+                .when().post("/v1/events/translation_delivered")
+                .then().statusCode(202).extract().asString();
+        assertThat(reply).startsWith("{\"accepted\":3,\"rejected\":1,\"backfill\":2,\"errors\":[{\"index\":3,");
     }
 
     @Test

@@ -100,8 +100,22 @@ class UploadResourceTest {
         assertThat(last.path("state").asText()).isEqualTo("done");
         assertThat(last.path("accepted").asInt()).isEqualTo(2);
         assertThat(last.path("rejected").asInt()).isEqualTo(1);
+        // both accepted rows are of 2018: their minutes of delivery_time closed long before the upload came
+        assertThat(last.path("backfill").asInt()).isEqualTo(2);
         assertThat(last.path("errors").path(0).path("index").asInt()).isEqualTo(2);
         assertThat(mine(TOPIC)).extracting(e -> e.path("id").asText()).containsExactlyInAnyOrder("u-1", "u-2");
+    }
+
+    @Test
+    void columnsTheSchemaDoesNotNameAreKeptAsText() {
+        String csv = "timestamp,translation_id,client_name,duration,colour\n"
+                + "2018-12-26 18:11:08,x-1," + client + ",20,red\n";
+        List<JsonNode> pushed = events(upload("text/csv", csv));
+        JsonNode last = pushed.get(pushed.size() - 1);
+        assertThat(last.path("accepted").asInt()).isEqualTo(1);
+        assertThat(last.path("rejected").asInt()).isZero();
+        assertThat(mine(TOPIC)).singleElement()
+                .satisfies(e -> assertThat(e.path("attrs").path("colour").asText()).isEqualTo("red"));
     }
 
     @Test

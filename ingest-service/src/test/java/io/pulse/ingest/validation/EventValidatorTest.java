@@ -67,11 +67,21 @@ class EventValidatorTest {
                 {"timestamp": "26/12/2018", "client_name": "a", "duration": "slow", "colour": "red"}"""));
         assertThat(outcome.isAccepted()).isFalse();
         assertThat(outcome.errors()).extracting(FieldError::field)
-                .containsExactly("/colour", "/duration", "/timestamp", "/translation_id");
+                .containsExactly("/duration", "/timestamp", "/translation_id");
         assertThat(outcome.errors()).filteredOn(e -> e.field().equals("/duration"))
                 .extracting(FieldError::message).containsExactly("string found, number expected");
         assertThat(outcome.errors()).filteredOn(e -> e.field().equals("/timestamp"))
                 .extracting(FieldError::message).allMatch(m -> m.contains("matches none of the formats"));
+    }
+
+    @Test
+    void fieldsNoMetricReadsAreLetThroughAndKept() {
+        var outcome = validator.validate(TYPE, json("""
+                {"timestamp": "2018-12-26 18:11:08", "translation_id": "t1", "client_name": "a", "duration": 20,
+                 "colour": "red", "client": {"os": "iOS", "os": "Android", "tags": [1, {"a": null}]}}"""));
+        assertThat(outcome.isAccepted()).isTrue();
+        assertThat(outcome.event().attrs().path("colour").asText()).isEqualTo("red");
+        assertThat(outcome.event().attrs().path("client").path("os").asText()).isEqualTo("Android");
     }
 
     @Test

@@ -2,12 +2,16 @@ package io.pulse.stack.cli;
 
 import io.pulse.common.bucket.Bucket;
 import io.pulse.common.pipeline.Aggregation;
+import io.pulse.common.pipeline.Durations;
 import io.pulse.common.pipeline.EventType;
 import io.pulse.common.pipeline.Metric;
 import io.pulse.common.pipeline.Pipeline;
 import io.pulse.common.pipeline.PipelineLoader;
 import io.pulse.common.window.WindowedPoints;
+import io.pulse.stack.eventfile.EventFileLayout;
+import io.pulse.stack.eventfile.JsonItems;
 import io.pulse.stack.offline.BadLineException;
+import io.pulse.stack.offline.Deduplication;
 import io.pulse.stack.offline.EventFileBuckets;
 import io.pulse.stack.offline.PythonNumbers;
 import java.io.IOException;
@@ -36,6 +40,9 @@ import picocli.CommandLine.Spec;
         description = {"Print, for every minute from the first event's minute to one past the last event's, the "
                 + "average of a field over the events of the previous N minutes (0 when there are none). Needs no "
                 + "running service; reads files of any size.",
+                "Events with the same id (the pipeline's id field, translation_id for translations) are counted once "
+                        + "when their times are at most --duplicate-horizon apart, as the stack counts them; "
+                        + "--keep-duplicates counts every event.",
                 "Output lines: {\"date\": \"2018-12-26 18:11:00\", \"average_delivery_time\": 0}"},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "2:bad input: an unreadable file, a line that is not an event, a bad option"})
@@ -48,7 +55,7 @@ class MovingAverageCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = {"--input_file", "--input-file"}, required = true, paramLabel = "FILE",
-            description = "Events, one JSON object per line, in any order.")
+            description = "Events in any order: one JSON object per line (NDJSON), or a JSON array of objects.")
     Path input;
 
     @Option(names = {"--window_size", "--window-size"}, required = true, paramLabel = "MINUTES",
@@ -66,6 +73,15 @@ class MovingAverageCommand implements Callable<Integer> {
     @Option(names = "--pipeline", paramLabel = "FILE", description = "Pipeline file (default: the bundled pipeline/pulse.yaml).")
     Path pipeline;
 
+    @Option(names = "--keep-duplicates",
+            description = "Count every event, also those repeating an earlier event's id (the stack drops them).")
+    boolean keepDuplicates;
+
+    @Option(names = "--duplicate-horizon", defaultValue = "1h", paramLabel = "DURATION",
+            description = "How far apart in event time two events of one id may be for the later to be dropped, e.g. "
+                    + "30m: the stack's pulse.aggregation.duplicate-horizon (default: ${DEFAULT-VALUE}).")
+    String duplicateHorizon;
+
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write here instead of standard output.")
     Path output;
 
@@ -77,13 +93,19 @@ class MovingAverageCommand implements Callable<Integer> {
         Pipeline loaded = PipelineLoader.load(pipeline == null ? PipelineLoader.BUNDLED : pipeline.toAbsolutePath().toString());
         EventType eventType = loaded.eventType(type).orElseThrow(() -> new ParameterException(spec.commandLine(),
                 "--type: unknown event type '" + type + "'; the pipeline has " + loaded.eventTypes().keySet()));
+        Duration horizon = Durations.parse(duplicateHorizon).filter(d -> !d.isNegative() && !d.isZero()).orElseThrow(() ->
+                new ParameterException(spec.commandLine(), "--duplicate-horizon must be a positive duration such as "
+                        + "30m or 1h, not '" + duplicateHorizon + "'"));
         Metric metric = metric(loaded);
+        Deduplication deduplication = keepDuplicates ? null : eventType.id()
+                .map(id -> new Deduplication(id, horizon)).orElse(null);
+        EventFileBuckets file = new EventFileBuckets(input, eventType.timestamp(), metric, deduplication);
         NavigableMap<Instant, Bucket> buckets;
         try {
-            buckets = new EventFileBuckets(input, eventType.timestamp(), metric).read(Runtime.getRuntime().availableProcessors());
+            buckets = file.read(Runtime.getRuntime().availableProcessors());
         } catch (NoSuchFileException e) {
             return badInput(input + ": no such file");
-        } catch (BadLineException e) {
+        } catch (BadLineException | JsonItems.BadJsonException | EventFileLayout.NotJsonEventsException e) {
             return badInput(e.getMessage());
         } catch (IOException e) {
             return badInput(input + ": cannot be read: " + e.getMessage());
@@ -97,6 +119,13 @@ class MovingAverageCommand implements Callable<Integer> {
         }
         if (!buckets.isEmpty()) {
             print(buckets, eventType, metric, out);
+        }
+        if (file.duplicates() > 0) {
+            boolean one = file.duplicates() == 1;
+            spec.commandLine().getErr().printf("pulse: %,d %s an earlier event's %s within %s and %s not counted, as "
+                    + "the stack does not count %s; --keep-duplicates counts %s%n", file.duplicates(),
+                    one ? "event repeated" : "events repeated", deduplication.idField(), Durations.format(horizon),
+                    one ? "was" : "were", one ? "it" : "them", one ? "it" : "them");
         }
         out.flush();
         if (output != null) {

@@ -12,6 +12,8 @@ import io.pulse.common.event.TimestampParser;
 import io.pulse.common.json.Json;
 import io.pulse.common.pipeline.Metric;
 import io.pulse.common.pipeline.TimestampSpec;
+import io.pulse.stack.eventfile.EventFileLayout;
+import io.pulse.stack.eventfile.JsonItems;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -33,13 +35,18 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Reads an NDJSON file of events into the buckets of a metric, keyed by bucket start, as the aggregation service
- * would keep them (without groups). The file is streamed in chunks, never held whole, and split into line-aligned
- * ranges read in parallel, one per core; memory grows with the number of buckets only.
+ * Reads a file of events into the buckets of a metric, keyed by bucket start, as the aggregation service would keep
+ * them (without groups). An NDJSON file is streamed in chunks, never held whole, and split into line-aligned ranges
+ * read in parallel, one per core; a JSON array, or objects over several lines, is streamed by Jackson in one thread
+ * ({@link EventFileLayout}). Without deduplication memory grows with the number of buckets only; with it, also with
+ * the ids remembered.
  *
- * <p>Each line must hold one JSON object with the metric's timestamp and numeric value fields. Reading stops at the
- * first line that does not, reported by its number. Plain lines take a fast path ({@link PlainJsonLine}); Jackson
- * reads the others.
+ * <p>Each event must be one JSON object with the metric's timestamp and numeric value fields. Reading stops at the
+ * first that is not, reported by its line. Plain lines take a fast path ({@link PlainJsonLine}); Jackson reads the
+ * others.
+ *
+ * <p>With a {@link Deduplication}, events with an id are decided in file order once every range is read, so that
+ * the first of repeated ones is kept, whichever range it is in, as the aggregation service keeps the first it reads.
  */
 public final class EventFileBuckets {
 
@@ -52,21 +59,43 @@ public final class EventFileBuckets {
     private final TimestampSpec timestamp;
     private final TimestampParser timestamps;
     private final Metric metric;
+    private final Deduplication deduplication;
     private final AtomicLong firstBadOffset = new AtomicLong(Long.MAX_VALUE);
+    private long duplicates;
 
     /**
-     * @param timestamp where and how the events' time is written
-     * @param metric    the metric: its value field and its bucket size
+     * @param timestamp     where and how the events' time is written
+     * @param metric        the metric: its value field and its bucket size
+     * @param deduplication how repeated ids are dropped; null to count every event
      */
-    public EventFileBuckets(Path file, TimestampSpec timestamp, Metric metric) {
+    public EventFileBuckets(Path file, TimestampSpec timestamp, Metric metric, Deduplication deduplication) {
         this.file = file;
         this.timestamp = timestamp;
         this.timestamps = new TimestampParser(timestamp);
         this.metric = metric;
+        this.deduplication = deduplication;
+    }
+
+    /** How many events the last {@link #read} dropped for a repeated id. */
+    public long duplicates() {
+        return duplicates;
     }
 
     /** The file's buckets by start; empty for a file without events. */
-    public NavigableMap<Instant, Bucket> read(int threads) throws IOException, BadLineException {
+    public NavigableMap<Instant, Bucket> read(int threads) throws IOException, BadLineException,
+            JsonItems.BadJsonException, EventFileLayout.NotJsonEventsException {
+        duplicates = 0;
+        EventFileLayout layout = EventFileLayout.of(file);
+        if (layout != EventFileLayout.NDJSON) {
+            Range all = new Range(0, 0);
+            JsonItems.read(file, layout, (number, line, item) -> item.isObject()
+                    ? all.event(item.get(timestamp.field()), item.get(metric.valueField()),
+                            deduplication == null ? null : item.get(deduplication.idField()))
+                    : "not a JSON object");
+            NavigableMap<Instant, Bucket> buckets = new TreeMap<>();
+            all.finish(buckets, keptIds());
+            return buckets;
+        }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = channel.size();
             int ranges = (int) Math.max(1, Math.min(threads, size / MIN_RANGE_BYTES));
@@ -84,9 +113,10 @@ public final class EventFileBuckets {
                 }
                 NavigableMap<Instant, Bucket> buckets = new TreeMap<>();
                 Range bad = null;
+                List<Range> read = new ArrayList<>();
                 for (Future<Range> future : futures) {
                     Range range = join(future);
-                    range.byStart.forEach((start, b) -> buckets.merge(Instant.ofEpochMilli(start), b, Bucket::merge));
+                    read.add(range);
                     if (range.badReason != null && (bad == null || range.badOffset < bad.badOffset)) {
                         bad = range;
                     }
@@ -94,11 +124,19 @@ public final class EventFileBuckets {
                 if (bad != null) {
                     throw new BadLineException(file, lineOf(channel, bad.badOffset), bad.badReason);
                 }
+                KeptIds kept = keptIds();
+                for (Range range : read) { // in file order, for the ids
+                    range.finish(buckets, kept);
+                }
                 return buckets;
             } finally {
                 pool.shutdownNow();
             }
         }
+    }
+
+    private KeptIds keptIds() {
+        return deduplication == null ? null : new KeptIds(deduplication.horizon().toMillis());
     }
 
     private static Range join(Future<Range> future) throws IOException {
@@ -154,7 +192,10 @@ public final class EventFileBuckets {
         private final long start;
         private final long end;
         private final Map<Long, Bucket> byStart = new HashMap<>();
-        private final PlainJsonLine plain = new PlainJsonLine(timestamp.field(), metric.valueField());
+        private final PlainJsonLine plain = new PlainJsonLine(timestamp.field(), metric.valueField(),
+                deduplication == null ? null : deduplication.idField());
+        /** Events with an id, in file order, decided by {@link #finish} once every range before this one is. */
+        private final IdentifiedEvents identified = new IdentifiedEvents();
         private long badOffset = Long.MAX_VALUE;
         private String badReason;
         // Events mostly come in time order: the open bucket is kept aside from the map.
@@ -190,13 +231,29 @@ public final class EventFileBuckets {
                     pos += cut;
                     filled -= cut;
                 }
-                if (open != null) {
-                    byStart.merge(openStart, open, Bucket::merge);
-                }
                 return this;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+        }
+
+        /**
+         * Decides this range's events with an id by {@code kept} (shared by the ranges, called in file order), then
+         * adds the range's buckets, with the events kept, to {@code buckets}.
+         */
+        void finish(NavigableMap<Instant, Bucket> buckets, KeptIds kept) {
+            for (int i = 0; i < identified.size; i++) {
+                if (kept.keep(identified.ids[i], identified.times[i])) {
+                    put(identified.times[i], identified.values[i]);
+                } else {
+                    duplicates++;
+                }
+            }
+            if (open != null) {
+                byStart.merge(openStart, open, Bucket::merge);
+                open = null;
+            }
+            byStart.forEach((start, b) -> buckets.merge(Instant.ofEpochMilli(start), b, Bucket::merge));
         }
 
         private static int lastLineBreak(byte[] buffer, int length) {
@@ -215,7 +272,7 @@ public final class EventFileBuckets {
                 int next = plain.read(buffer, line, length);
                 String reason;
                 if (next >= 0) {
-                    reason = add(TextNode.valueOf(plain.time()), plain.value());
+                    reason = add(TextNode.valueOf(plain.time()), plain.value(), plain.id());
                 } else {
                     next = endOfLine(buffer, line, length);
                     reason = general(buffer, line, next);
@@ -248,18 +305,19 @@ public final class EventFileBuckets {
                     return "not a JSON object";
                 }
                 JsonNode time = null;
-                Double value = null;
+                JsonNode value = null;
+                JsonNode id = null;
                 String valueField = metric.valueField();
+                String idField = deduplication == null ? null : deduplication.idField();
                 while (parser.nextToken() == JsonToken.FIELD_NAME) {
                     String name = parser.currentName();
                     JsonToken next = parser.nextToken();
                     if (name.equals(timestamp.field())) {
                         time = next == JsonToken.VALUE_STRING ? TextNode.valueOf(parser.getText()) : parser.readValueAsTree();
                     } else if (name.equals(valueField)) {
-                        if (!next.isNumeric()) {
-                            return "'" + valueField + "' is not a number: " + parser.readValueAsTree();
-                        }
-                        value = parser.getDoubleValue();
+                        value = parser.readValueAsTree();
+                    } else if (name.equals(idField)) {
+                        id = parser.readValueAsTree();
                     } else {
                         parser.skipChildren();
                     }
@@ -267,10 +325,7 @@ public final class EventFileBuckets {
                 if (parser.nextToken() != null) {
                     return "a second JSON value on the line; write one event per line";
                 }
-                if (time == null || value == null) {
-                    return "'" + (time == null ? timestamp.field() : valueField) + "' is missing";
-                }
-                return add(time, value);
+                return event(time, value, id);
             } catch (JsonProcessingException e) {
                 // Jackson's own positions count within the line alone: the line number said here is the one that helps
                 String reason = e.getOriginalMessage().lines().findFirst().orElse("").replaceFirst(" \\(start marker at .*", "");
@@ -278,14 +333,37 @@ public final class EventFileBuckets {
             }
         }
 
-        /** Puts one event in its bucket; the reason it cannot, or null. */
-        private String add(JsonNode time, double value) {
-            long bucket;
+        /** Checks an event's fields as read (null when absent) and puts it in its bucket; why it cannot, or null. */
+        String event(JsonNode time, JsonNode value, JsonNode id) {
+            String valueField = metric.valueField();
+            if (value != null && !value.isNumber()) {
+                return "'" + valueField + "' is not a number: " + value;
+            }
+            if (time == null || value == null) {
+                return "'" + (time == null ? timestamp.field() : valueField) + "' is missing";
+            }
+            // the services read an id as text when it is one value (a string, a number); else the event has none
+            return add(time, value.doubleValue(), id != null && id.isValueNode() ? id.asText() : null);
+        }
+
+        /** Puts one event in its bucket, or among the identified ones; the reason it cannot, or null. */
+        private String add(JsonNode time, double value, String id) {
+            long ts;
             try {
-                bucket = metric.bucketStart(timestamps.parse(time).toEpochMilli());
+                ts = timestamps.parse(time).toEpochMilli();
             } catch (TimestampException e) {
                 return "'" + timestamp.field() + "': " + e.getMessage();
             }
+            if (deduplication != null && id != null) {
+                identified.add(id, ts, value);
+            } else {
+                put(ts, value);
+            }
+            return null;
+        }
+
+        private void put(long ts, double value) {
+            long bucket = metric.bucketStart(ts);
             if (bucket != openStart) {
                 if (open != null) {
                     byStart.merge(openStart, open, Bucket::merge);
@@ -294,7 +372,26 @@ public final class EventFileBuckets {
                 open = Bucket.EMPTY;
             }
             open = open.add(value);
-            return null;
+        }
+
+        /** Events with an id as read: growable columns, so a million of them stay compact. */
+        private static final class IdentifiedEvents {
+            private String[] ids = new String[64];
+            private long[] times = new long[64];
+            private double[] values = new double[64];
+            private int size;
+
+            void add(String id, long ts, double value) {
+                if (size == ids.length) {
+                    ids = Arrays.copyOf(ids, size * 2);
+                    times = Arrays.copyOf(times, size * 2);
+                    values = Arrays.copyOf(values, size * 2);
+                }
+                ids[size] = id;
+                times[size] = ts;
+                values[size] = value;
+                size++;
+            }
         }
 
         private void bad(long offset, String reason) {

@@ -14,14 +14,18 @@ final class PlainJsonLine {
 
     private final byte[] timeKey;
     private final byte[] valueKey;
+    private final byte[] idKey;
 
     // The fields of the last line read.
     private String time;
     private double value;
+    private String id;
 
-    PlainJsonLine(String timeField, String valueField) {
+    /** @param idField the field holding the event's id, read as text; null when ids are not read */
+    PlainJsonLine(String timeField, String valueField, String idField) {
         this.timeKey = timeField.getBytes(StandardCharsets.UTF_8);
         this.valueKey = valueField.getBytes(StandardCharsets.UTF_8);
+        this.idKey = idField == null ? null : idField.getBytes(StandardCharsets.UTF_8);
     }
 
     /** The time text of the last line read. */
@@ -32,6 +36,11 @@ final class PlainJsonLine {
     /** The value of the last line read. */
     double value() {
         return value;
+    }
+
+    /** The id of the last line read, or null when it has none (or ids are not read). */
+    String id() {
+        return id;
     }
 
     /**
@@ -45,6 +54,7 @@ final class PlainJsonLine {
             return -1;
         }
         String foundTime = null;
+        String foundId = null;
         boolean foundValue = false;
         double foundNumber = 0;
         i = skipSpace(b, i + 1, limit);
@@ -70,6 +80,8 @@ final class PlainJsonLine {
             }
             boolean isTime = matches(b, keyStart, keyEnd, timeKey);
             boolean isValue = !isTime && matches(b, keyStart, keyEnd, valueKey);
+            // an id that is not a string (a number, null) is left to Jackson, which reads it as the services do
+            boolean isId = idKey != null && !isTime && !isValue && matches(b, keyStart, keyEnd, idKey);
             byte c = b[i];
             int end;
             if (c == '"') {
@@ -79,11 +91,13 @@ final class PlainJsonLine {
                 }
                 if (isTime) {
                     foundTime = new String(b, i + 1, end - i - 1, StandardCharsets.ISO_8859_1);
+                } else if (isId) {
+                    foundId = new String(b, i + 1, end - i - 1, StandardCharsets.ISO_8859_1);
                 }
                 end++;
             } else if (c == '-' || (c >= '0' && c <= '9')) {
                 end = endOfNumber(b, i, limit);
-                if (end < 0 || isTime) {
+                if (end < 0 || isTime || isId) {
                     return -1;
                 }
                 if (isValue) {
@@ -92,7 +106,7 @@ final class PlainJsonLine {
                 }
             } else {
                 end = endOfWord(b, i, limit);
-                if (end < 0 || isTime || isValue) {
+                if (end < 0 || isTime || isValue || isId) {
                     return -1;
                 }
             }
@@ -117,6 +131,7 @@ final class PlainJsonLine {
         }
         time = foundTime;
         value = foundNumber;
+        id = foundId;
         return i < limit ? i + 1 : limit;
     }
 

@@ -22,9 +22,12 @@ import java.util.stream.Stream;
  */
 public final class FileUploader {
 
-    /** How an uploaded file is written, and the media type it is sent as. */
+    /**
+     * How an uploaded file is written, and the media type it is sent as. A JSON file is NDJSON, a JSON array or
+     * objects over several lines; uploads take NDJSON, so the latter two are written one item per line first.
+     */
     public enum Format {
-        CSV("text/csv"), NDJSON("application/x-ndjson");
+        CSV("text/csv"), NDJSON("application/x-ndjson"), JSON("application/x-ndjson");
 
         final String mediaType;
 
@@ -32,17 +35,20 @@ public final class FileUploader {
             this.mediaType = mediaType;
         }
 
-        /** The format a file name says: {@code .csv}, else NDJSON for {@code .ndjson}, {@code .jsonl}, {@code .json}. */
+        /** The format a file name says: {@code .csv}, {@code .ndjson} or {@code .jsonl}, {@code .json}. */
         public static Format of(Path file) {
             String name = file.getFileName().toString().toLowerCase();
             if (name.endsWith(".csv")) {
                 return CSV;
             }
-            if (name.endsWith(".ndjson") || name.endsWith(".jsonl") || name.endsWith(".json")) {
+            if (name.endsWith(".ndjson") || name.endsWith(".jsonl")) {
                 return NDJSON;
             }
+            if (name.endsWith(".json")) {
+                return JSON;
+            }
             throw new IllegalArgumentException("cannot tell the format of " + file.getFileName()
-                    + " from its extension; add --format csv or --format ndjson");
+                    + " from its extension; add --format csv, --format ndjson or --format json");
         }
     }
 

@@ -141,8 +141,87 @@ class MovingAverageCommandTest {
         assertBad(List.of(good, good, good, "{\"timestamp\": \"26/12/2018\", \"duration\": 1}"),
                 "pulse: bad.json:4: 'timestamp': '26/12/2018' matches none of the formats [yyyy-MM-dd HH:mm:ss[.SSSSSS], iso, epoch-seconds, epoch-millis]");
         assertBad(List.of(good + " " + good), "pulse: bad.json:1: a second JSON value on the line; write one event per line");
-        assertBad(List.of("[" + good + "]"), "pulse: bad.json:1: not a JSON object");
+        assertBad(List.of("[" + good + ", 3]"), "pulse: bad.json:1: item 2: not a JSON object");
+        assertBad(List.of("[", good + ",", "{\"timestamp\": \"2018-12-26 18:11:08\"}", "]"),
+                "pulse: bad.json:3: item 2: 'duration' is missing");
         assertBad(List.of("{\"duration\": 3}"), "pulse: bad.json:1: 'timestamp' is missing");
+    }
+
+    private static final String TRANSLATION_23 = "{\"timestamp\": \"2018-12-26 18:23:19.903159\",\"translation_id\": \"5aa5b2f39f7254a75bb3\",\"client_name\": \"taxi-eats\",\"duration\": 54}";
+    private static final String TRANSLATION_11 = "{\"timestamp\": \"2018-12-26 18:11:08.509654\",\"translation_id\": \"5aa5b2f39f7254a75aa5\",\"client_name\": \"airliberty\",\"duration\": 20}";
+    private static final String TRANSLATION_15 = "{\"timestamp\": \"2018-12-26 18:15:19.903159\",\"translation_id\": \"5aa5b2f39f7254a75aa4\",\"client_name\": \"airliberty\",\"duration\": 31}";
+
+    @Test
+    void aJsonArrayOfEventsGivesTheSameAnswer() throws IOException {
+        Path file = write("array.json", List.of("[", "  " + TRANSLATION_23 + ",", "  " + TRANSLATION_11 + ",",
+                "  " + TRANSLATION_15.replace(",", ",\n    "), "]"));
+        Run run = movingAverage(file, 10);
+        assertThat(run.err()).isEmpty();
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.lines()).containsExactlyElementsOf(WORKED_EXAMPLE_OUTPUT);
+    }
+
+    @Test
+    void oneObjectOverSeveralLinesIsOneEvent() throws IOException {
+        Path file = write("one.json", List.of("{", "  \"timestamp\": \"2018-12-26 18:11:08\",", "  \"duration\": 20", "}"));
+        Run run = movingAverage(file, 1);
+        assertThat(run.err()).isEmpty();
+        assertThat(run.lines()).containsExactly(
+                "{\"date\": \"2018-12-26 18:11:00\", \"average_delivery_time\": 0}",
+                "{\"date\": \"2018-12-26 18:12:00\", \"average_delivery_time\": 20}");
+    }
+
+    @Test
+    void aFileOfNoJsonEventsIsOneLineSayingWhatToWrite() throws IOException {
+        String what = "; write a JSON array of objects, or one JSON object per line (NDJSON)";
+        assertBad(List.of("42"), "pulse: bad.json holds no JSON events: it starts with 42" + what);
+        assertBad(List.of("\"events\""), "pulse: bad.json holds no JSON events: it starts with \"events\"" + what);
+        assertBad(List.of("timestamp,duration", "2018-12-26 18:11:08,20"),
+                "pulse: bad.json holds no JSON events: it starts with timestamp,duration" + what);
+        // the file ends at the start of line 3, after the last line break
+        assertBad(List.of("[", TRANSLATION_11 + ","), "pulse: bad.json:3: the file ends before its JSON is closed "
+                + "(a ']' or '}' is missing); is the file whole?");
+        assertBad(List.of("[", TRANSLATION_11 + ",", "{\"duration\": }", "]"),
+                "pulse: bad.json:3: not valid JSON at column 14: Unexpected character ('}' (code 125))");
+        assertBad(List.of("[" + TRANSLATION_11 + "]", "[]"),
+                "pulse: bad.json:2: more JSON after the array; write one array holding every event");
+    }
+
+    /**
+     * The stack drops an event whose translation_id was seen on an event at most an hour apart (the aggregation
+     * service's duplicate horizon); so does the command, and says so. A copy of the 18:15:19 delivery at 18:16:30 with
+     * a duration of 1000, worked by hand with it counted: 18:17 to 18:21 average (20 + 31 + 1000) / 3, 18:22 and
+     * 18:23 (31 + 1000) / 2, 18:24 (31 + 1000 + 54) / 3.
+     */
+    @Test
+    void repeatedIdsAreCountedOnceAsTheStackCountsThem() throws IOException {
+        String copy = TRANSLATION_15.replace("18:15:19.903159", "18:16:30").replace("31}", "1000}");
+        Path file = write("repeated.json", List.of(TRANSLATION_23, TRANSLATION_11, TRANSLATION_15, copy));
+        Run run = movingAverage(file, 10);
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.lines()).containsExactlyElementsOf(WORKED_EXAMPLE_OUTPUT);
+        assertThat(run.err()).isEqualTo("pulse: 1 event repeated an earlier event's translation_id within 1h "
+                + "and was not counted, as the stack does not count it; --keep-duplicates counts it"
+                + System.lineSeparator());
+
+        List<String> counted = new ArrayList<>(WORKED_EXAMPLE_OUTPUT);
+        for (int minute = 17; minute <= 24; minute++) {
+            String average = minute <= 21 ? "350.3333333333333" : minute <= 23 ? "515.5" : "361.6666666666667";
+            counted.set(minute - 11, "{\"date\": \"2018-12-26 18:" + minute + ":00\", \"average_delivery_time\": " + average + "}");
+        }
+        Run kept = run("moving-average", "--input_file", file.toString(), "--window_size", "10", "--keep-duplicates");
+        assertThat(kept.err()).isEmpty();
+        assertThat(kept.lines()).containsExactlyElementsOf(counted);
+        // 71 s apart: a one-minute horizon keeps both
+        Run shortHorizon = run("moving-average", "--input_file", file.toString(), "--window_size", "10",
+                "--duplicate-horizon", "1m");
+        assertThat(shortHorizon.err()).isEmpty();
+        assertThat(shortHorizon.lines()).containsExactlyElementsOf(counted);
+        // the first of repeated events is the one counted, in a JSON array too
+        Path array = write("repeated-array.json", List.of("[" + String.join(",", copy, TRANSLATION_23, TRANSLATION_11,
+                TRANSLATION_15) + "]"));
+        Run first = movingAverage(array, 10);
+        assertThat(first.lines().get(6)).isEqualTo("{\"date\": \"2018-12-26 18:17:00\", \"average_delivery_time\": 510}");
     }
 
     private void assertBad(List<String> lines, String message) throws IOException {
@@ -159,6 +238,8 @@ class MovingAverageCommandTest {
         assertOption(run("moving-average", "--input_file", dir.resolve("nope.json").toString(), "--window_size", "10"),
                 "pulse: " + dir.resolve("nope.json") + ": no such file");
         assertOption(movingAverage(file, 0), "pulse: --window_size must be a positive number of minutes, not 0 (see ./pulse moving-average --help)");
+        assertOption(run("moving-average", "--input_file", file.toString(), "--window_size", "10", "--duplicate-horizon", "an hour"),
+                "pulse: --duplicate-horizon must be a positive duration such as 30m or 1h, not 'an hour' (see ./pulse moving-average --help)");
         assertOption(run("moving-average", "--input_file", file.toString(), "--window_size", "ten"),
                 "pulse: Invalid value for option '--window_size': 'ten' is not an int (see ./pulse moving-average --help)");
         assertOption(run("moving-average", "--input_file", file.toString()),
@@ -220,6 +301,17 @@ class MovingAverageCommandTest {
             assertThat(line.path("average_delivery_time").asDouble()).as(out.get(i))
                     .isCloseTo(count == 0 ? 0 : (double) sum / count, within(1e-9));
         }
+
+        // copies of 1,000 events at the end of the file, in the last range, with other durations: the stack drops
+        // them, so the answer is the one checked above, and the command says how many it dropped
+        List<String> repeated = new ArrayList<>(lines);
+        for (int i = 0; i < 1000; i++) {
+            repeated.add(lines.get(i).replaceFirst("\"duration\": [0-9]+", "\"duration\": 99999"));
+        }
+        Run deduplicated = movingAverage(write("repeated.json", repeated), window);
+        assertThat(deduplicated.lines()).isEqualTo(out);
+        assertThat(deduplicated.err()).isEqualTo("pulse: 1,000 events repeated an earlier event's translation_id within 1h "
+                + "and were not counted, as the stack does not count them; --keep-duplicates counts them" + System.lineSeparator());
 
         lines.set(50_000, lines.get(50_000).replace("\"duration\"", "\"duration"));
         Run broken = movingAverage(write("large.json", lines), window);
