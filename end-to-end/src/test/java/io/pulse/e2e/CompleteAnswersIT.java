@@ -10,6 +10,7 @@ import io.pulse.common.pipeline.PipelineLoader;
 import io.pulse.stack.LocalStack;
 import io.pulse.stack.client.PulseClient;
 import io.pulse.stack.services.Service;
+import io.pulse.stack.testing.RealShapedFrames;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -152,12 +153,17 @@ class CompleteAnswersIT {
             users.computeIfAbsent(minute, m -> new HashSet<>()).add(f[1]);
             counts.merge(minute, 1L, Long::sum);
         }
-        List<String> older = frames.subList(0, 2000).stream().map(CompleteAnswersIT::frame).toList();
-        List<String> newer = frames.subList(2000, 4000).stream().map(CompleteAnswersIT::frame).toList();
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < frames.size(); i++) {
+            lines.add(frame(frames.get(i), i));
+        }
+        assertThat(lines.get(0)).startsWith("{\"ts\": " + frames.get(0)[0] + ", \"uid\": \"user-").hasSizeGreaterThan(1500);
+        List<String> older = lines.subList(0, 2000);
+        List<String> newer = lines.subList(2000, 4000);
         Path newest = data.resolve("frames-newer.ndjson");
         Path oldest = data.resolve("frames-older.ndjson");
-        Files.writeString(newest, String.join("\r\n", newer) + "\r\n");
-        Files.writeString(oldest, String.join("\r\n", older) + "\r\n");
+        Files.writeString(newest, String.join(RealShapedFrames.LINE_END, newer) + RealShapedFrames.LINE_END);
+        Files.writeString(oldest, String.join(RealShapedFrames.LINE_END, older) + RealShapedFrames.LINE_END);
         assertThat(client.sendNdjson("frame", newest).path("accepted").asInt()).isEqualTo(2000);
         Thread.sleep(3000); // the newer half's minutes are published, and final, before the older half comes
         assertThat(client.sendNdjson("frame", oldest).path("accepted").asInt()).isEqualTo(2000);
@@ -180,11 +186,10 @@ class CompleteAnswersIT {
         });
     }
 
-    /** A frame as the Doodle challenge's generator writes them: many fields beside the two the metric reads. */
-    private static String frame(long[] f) {
-        return "{\"ts\":" + f[0] + ",\"uid\":\"user-" + f[1] + "\",\"channel\":\"web\",\"client\":{\"name\":\"doodle\","
-                + "\"version\":\"3.2.1\",\"flags\":[1,2,3]},\"device\":{\"os\":\"linux\",\"os\":\"android\","
-                + "\"screen\":{\"w\":1080,\"h\":1920}},\"geo\":{\"country\":\"PT\",\"city\":null},\"events\":[{\"k\":\"a\"}]}";
+    /** A real-shaped frame (about 2 KB, nested and repeated keys) shown at {@code f[0]} to user {@code f[1]}. */
+    private static String frame(long[] f, int n) {
+        return RealShapedFrames.frame(n).replaceFirst("^\\{\"ts\": \\d+, \"uid\": \"[^\"]*\"",
+                "{\"ts\": " + f[0] + ", \"uid\": \"user-" + f[1] + "\"");
     }
 
     private record Delivery(String id, String client, Instant ts, int duration) {
