@@ -22,7 +22,7 @@ final class BucketWatcher {
     static final long POLL_MILLIS = 50;
     /**
      * How long the counts may stand still, once everything is sent and some bucket is short, before the wait gives
-     * up: an event counted late never reaches its bucket, so waiting out the whole timeout would only hide why.
+     * up: counts that stop moving will not complete, so waiting out the whole timeout would only hide why.
      */
     static final Duration STALL = Duration.ofSeconds(60);
 
@@ -94,9 +94,8 @@ final class BucketWatcher {
             }
             if (missing != null && now - moved > stall.toNanos()) {
                 throw new IllegalStateException(workload.metric() + " not complete: its counts stood still for "
-                        + stall.toSeconds() + " s after everything was sent, at " + missing + " (events counted late "
-                        + "never reach their bucket: see pulse_aggregation_events_total{outcome=\"late\"} on the "
-                        + "aggregation service)");
+                        + stall.toSeconds() + " s after everything was sent, at " + missing + " (see "
+                        + "pulse_aggregation_events_total on the aggregation service, and the services' logs)");
             }
             Thread.sleep(POLL_MILLIS);
         }
