@@ -148,7 +148,7 @@ class FiveWorkloadsIT {
         String exported = HTTP.send(HttpRequest.newBuilder(URI.create(stack.url(Service.QUERY)
                         + "/v1/metrics/plays/series?agg=sum&step=1d&group_by=Song")).header("Accept", "text/csv").build(),
                 HttpResponse.BodyHandlers.ofString()).body();
-        assertThat(exported.lines().findFirst()).contains("ts,Song,value,count");
+        assertThat(exported.lines().findFirst()).contains("ts,Song,value,count,late,revised");
         for (var song : expected.entrySet()) {
             for (var day : song.getValue().entrySet()) {
                 String name = song.getKey().contains(",") ? "\"" + song.getKey() + "\"" : song.getKey();
