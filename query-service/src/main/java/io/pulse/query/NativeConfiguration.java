@@ -9,8 +9,8 @@ import io.pulse.query.api.LiveResource;
 import io.pulse.query.api.MetricInfo;
 import io.pulse.query.api.SeriesResponse;
 import io.pulse.query.api.TopResponse;
+import io.pulse.query.api.WhereFilter;
 import io.pulse.query.series.Series;
-import io.pulse.query.series.WhereFilter;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
