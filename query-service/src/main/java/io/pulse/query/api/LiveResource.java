@@ -9,6 +9,7 @@ import io.pulse.common.pipeline.Aggregation;
 import io.pulse.common.pipeline.Metric;
 import io.pulse.common.pipeline.Pipeline;
 import io.pulse.common.problem.Problem;
+import io.pulse.query.QueryConfig;
 import io.pulse.query.live.LiveUpdates;
 import io.pulse.query.series.GroupBucket;
 import io.pulse.query.series.SeriesCalculator;
@@ -28,7 +29,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -39,7 +39,6 @@ import java.util.NavigableMap;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
@@ -76,9 +75,8 @@ public class LiveResource {
     @Inject
     BucketRepository buckets;
 
-    /** Time between heartbeats on an idle or busy stream. */
-    @ConfigProperty(name = "pulse.query.live-heartbeat", defaultValue = "15s")
-    Duration heartbeat;
+    @Inject
+    QueryConfig config;
 
     @GET
     @Path("/{metric}/live")
@@ -115,7 +113,7 @@ public class LiveResource {
                 .onItem().<LiveBucket>disjoint()
                 .map(b -> sse.newEventBuilder().name("bucket").id(b.start() + "/" + Json.writeString(b.group()))
                         .mediaType(MediaType.APPLICATION_JSON_TYPE).data(b).build());
-        Multi<OutboundSseEvent> heartbeats = Multi.createFrom().ticks().every(heartbeat)
+        Multi<OutboundSseEvent> heartbeats = Multi.createFrom().ticks().every(config.liveHeartbeat())
                 .map(tick -> sse.newEventBuilder().name("heartbeat").data(Instant.now().toString()).build());
         return Multi.createBy().merging().streams(buckets, heartbeats);
     }

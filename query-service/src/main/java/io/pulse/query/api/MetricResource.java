@@ -5,6 +5,7 @@ import io.pulse.common.pipeline.Durations;
 import io.pulse.common.pipeline.Metric;
 import io.pulse.common.pipeline.Pipeline;
 import io.pulse.common.problem.Problem;
+import io.pulse.query.QueryConfig;
 import io.pulse.query.series.Series;
 import io.pulse.query.series.SeriesCalculator;
 import io.pulse.query.series.SeriesRequest;
@@ -23,7 +24,6 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
@@ -46,9 +46,8 @@ public class MetricResource {
     @Inject
     BucketReader reader;
 
-    /** Most points one answer may hold, over all its series; more is a 400 asking for a larger step. */
-    @ConfigProperty(name = "pulse.query.max-points", defaultValue = "10000")
-    long maxPoints;
+    @Inject
+    QueryConfig config;
 
     @GET
     @Operation(summary = "The metrics of the pipeline", description = "Their aggregations, granularity and group fields.")
@@ -147,14 +146,14 @@ public class MetricResource {
         }
         SeriesRequest request = new SeriesRequest(metric, agg, step, window, range.get()[0], range.get()[1], groupBy,
                 where.accepted());
-        if (request.points() > maxPoints) {
-            throw QueryParameters.invalid("step", request.points() + " points exceed the limit of " + maxPoints,
-                    List.of("a step of at least " + Durations.format(step.multipliedBy(request.points() / maxPoints + 1))));
+        if (request.points() > config.maxPoints()) {
+            throw QueryParameters.invalid("step", request.points() + " points exceed the limit of " + config.maxPoints(),
+                    List.of("a step of at least " + Durations.format(step.multipliedBy(request.points() / config.maxPoints() + 1))));
         }
         List<Series> series = compute(request);
-        if (series.size() * request.points() > maxPoints) {
+        if (series.size() * request.points() > config.maxPoints()) {
             throw QueryParameters.invalid("group_by", series.size() + " series of " + request.points()
-                    + " points exceed the limit of " + maxPoints, List.of("fewer group fields", "a where filter", "a larger step"));
+                    + " points exceed the limit of " + config.maxPoints(), List.of("fewer group fields", "a where filter", "a larger step"));
         }
         return new SeriesResponse(metric.name(), agg.wireName(), stepName, windowName, request.from(), request.to(),
                 groupBy, series, boxes(where));
