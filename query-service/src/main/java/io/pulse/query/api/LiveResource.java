@@ -86,7 +86,8 @@ public class LiveResource {
             + "all groups roll up into {}), the bucket's start and end, count, 'values' of every aggregation the "
             + "metric keeps, merged over the stored groups it covers (never averaged averages), 'error' bounds of "
             + "the approximate ones, late events, and 'final' once every covered bucket is final. Event "
-            + "'heartbeat' every 15 s. A client that falls far behind is disconnected.")
+            + "'heartbeat' every 15 s. A client more than 256 stored batches behind (a batch: the bucket changes "
+            + "of one transaction of the store, up to 2,000) is disconnected.")
     @APIResponse(responseCode = "200", description = "the event stream", content = @Content(
             mediaType = MediaType.SERVER_SENT_EVENTS, examples = @ExampleObject(name = "group_by=client_name",
             value = EXAMPLE)))
