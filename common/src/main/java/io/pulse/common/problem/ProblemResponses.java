@@ -1,5 +1,6 @@
 package io.pulse.common.problem;
 
+import io.pulse.common.http.MediaTypes;
 import io.pulse.common.json.Json;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -20,7 +21,7 @@ public final class ProblemResponses {
     }
 
     static Response of(Problem problem) {
-        return Response.status(problem.getStatus()).type(Problem.MEDIA_TYPE).entity(Json.writeString(problem)).build();
+        return Response.status(problem.getStatus()).type(MediaTypes.PROBLEM_JSON).entity(Json.writeString(problem)).build();
     }
 
     /** Problems raised by Pulse code. */

@@ -7,6 +7,7 @@ import io.pulse.common.event.FieldError;
 import io.pulse.common.json.Json;
 import io.pulse.common.pipeline.EventType;
 import io.pulse.common.problem.Problem;
+import io.pulse.common.problem.Problems;
 import io.pulse.ingest.intake.BodyReader;
 import io.pulse.ingest.intake.CsvReader;
 import io.pulse.ingest.intake.ItemCollector;
@@ -34,7 +35,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.List;
-import java.util.function.Supplier;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -42,6 +42,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
@@ -138,8 +139,8 @@ public class Uploads {
     }
 
     static Problem tooLarge(long limit) {
-        return Problem.of(413, "upload-too-large", "Upload too large", "the file is larger than " + limit
-                + " bytes (pulse.ingest.uploads.max-bytes); split it").with("limit_bytes", limit);
+        return Problems.tooLarge("upload", limit, "the file is larger than " + limit
+                + " bytes (pulse.ingest.uploads.max-bytes); split it");
     }
 
     /** The upload's status, live while it is in flight, else as saved. */

@@ -1,6 +1,7 @@
 package io.pulse.stack.upload;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pulse.common.http.MediaTypes;
 import io.pulse.common.json.Json;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -24,7 +25,7 @@ public final class FileUploader {
 
     /** How an uploaded file is written, and the media type it is sent as. */
     public enum Format {
-        CSV("text/csv"), NDJSON("application/x-ndjson");
+        CSV(MediaTypes.CSV), NDJSON(MediaTypes.NDJSON);
 
         final String mediaType;
 

@@ -8,7 +8,7 @@ import io.pulse.common.json.Json;
 import io.pulse.common.pipeline.Aggregation;
 import io.pulse.common.pipeline.Metric;
 import io.pulse.common.pipeline.Pipeline;
-import io.pulse.common.problem.Problem;
+import io.pulse.common.problem.Problems;
 import io.pulse.query.QueryConfig;
 import io.pulse.query.live.LiveUpdates;
 import io.pulse.query.series.GroupBucket;
@@ -98,9 +98,8 @@ public class LiveResource {
             @Parameter(description = "group fields kept apart, comma-separated; the others roll up",
                     example = "client_name") @QueryParam("group_by") String groupByText,
             @Context Sse sse) {
-        Metric metric = pipeline.metric(metricName).orElseThrow(() -> Problem.of(404, "unknown-metric",
-                "Unknown metric", "no metric '" + metricName + "' in the pipeline")
-                .with("known", pipeline.metrics().keySet()).exception());
+        Metric metric = pipeline.metric(metricName)
+                .orElseThrow(() -> Problems.unknownMetric(pipeline, metricName).exception());
         List<String> groupBy = QueryParameters.groupBy(metric, groupByText, "group_by");
         Map<String, Set<String>> filter = WhereFilter.parse(pipeline, metric, where).accepted();
         Multi<OutboundSseEvent> buckets = live.batches()

@@ -1,10 +1,11 @@
 package io.pulse.query.api;
 
+import io.pulse.common.http.MediaTypes;
 import io.pulse.common.pipeline.Aggregation;
 import io.pulse.common.pipeline.Durations;
 import io.pulse.common.pipeline.Metric;
 import io.pulse.common.pipeline.Pipeline;
-import io.pulse.common.problem.Problem;
+import io.pulse.common.problem.Problems;
 import io.pulse.query.QueryConfig;
 import io.pulse.query.series.Series;
 import io.pulse.query.series.SeriesCalculator;
@@ -33,10 +34,6 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 @Blocking
 public class MetricResource {
 
-    /** Series answers stream as rows in these too (see {@link SeriesRowsWriter}). */
-    static final String CSV = "text/csv";
-    static final String NDJSON = "application/x-ndjson";
-
     @Inject
     Pipeline pipeline;
 
@@ -57,7 +54,7 @@ public class MetricResource {
 
     @GET
     @Path("/{metric}/series")
-    @Produces({MediaType.APPLICATION_JSON, CSV, NDJSON})
+    @Produces({MediaType.APPLICATION_JSON, MediaTypes.CSV, MediaTypes.NDJSON})
     @Operation(summary = "A time series", description = "One series per group of the group_by fields; the point at T "
             + "covers [T, T + step). Also as text/csv and application/x-ndjson rows.")
     public SeriesResponse series(
@@ -73,7 +70,7 @@ public class MetricResource {
 
     @GET
     @Path("/{metric}/moving")
-    @Produces({MediaType.APPLICATION_JSON, CSV, NDJSON})
+    @Produces({MediaType.APPLICATION_JSON, MediaTypes.CSV, MediaTypes.NDJSON})
     @Operation(summary = "A moving window", description = "The point at T covers [T - window, T).")
     public SeriesResponse moving(
             @Parameter(example = "delivery_time") @PathParam("metric") String metric,
@@ -165,8 +162,7 @@ public class MetricResource {
     }
 
     private Metric metric(String name) {
-        return pipeline.metric(name).orElseThrow(() -> Problem.of(404, "unknown-metric", "Unknown metric",
-                "no metric '" + name + "' in the pipeline").with("known", pipeline.metrics().keySet()).exception());
+        return pipeline.metric(name).orElseThrow(() -> Problems.unknownMetric(pipeline, name).exception());
     }
 
     /**
