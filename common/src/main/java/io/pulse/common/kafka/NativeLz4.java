@@ -1,8 +1,7 @@
 package io.pulse.common.kafka;
 
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import net.jpountz.lz4.LZ4Factory;
+import org.jboss.logging.Logger;
 
 /**
  * Makes Kafka's lz4 compression and decompression run in native code inside the Quarkus services. Kafka asks lz4-java
@@ -15,7 +14,7 @@ import net.jpountz.lz4.LZ4Factory;
  */
 public final class NativeLz4 {
 
-    private static final Logger LOG = Logger.getLogger(NativeLz4.class.getName());
+    private static final Logger LOG = Logger.getLogger(NativeLz4.class);
 
     private NativeLz4() {
     }
@@ -30,7 +29,7 @@ public final class NativeLz4 {
             LZ4Factory.nativeInstance();
             return true;
         } catch (LinkageError | RuntimeException e) {
-            LOG.log(Level.INFO, "lz4 runs in pure Java: its native library did not load", e);
+            LOG.info("lz4 runs in pure Java: its native library did not load", e);
             return false;
         }
     }

@@ -43,9 +43,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import java.util.stream.Stream;
+import org.jboss.logging.Logger;
 
 /**
  * Receives uploads, spools each to disk, then reads it in the background, row by row, into Kafka. Memory stays flat
@@ -58,7 +57,7 @@ import java.util.stream.Stream;
 @ApplicationScoped
 public class Uploads {
 
-    private static final Logger LOG = Logger.getLogger(Uploads.class.getName());
+    private static final Logger LOG = Logger.getLogger(Uploads.class);
     static final String INTERRUPTED = "the ingest service stopped before this upload was fully read; rows counted as "
             + "accepted are on Kafka, the rest were not sent";
 
@@ -192,7 +191,7 @@ public class Uploads {
             Thread.currentThread().interrupt();
             upload.failed(INTERRUPTED, Instant.now());
         } catch (IOException | RuntimeException e) {
-            LOG.log(Level.SEVERE, "upload " + upload.id() + " failed", e);
+            LOG.errorf(e, "upload %s failed", upload.id());
             upload.failed("the upload could not be read: " + e.getMessage(), Instant.now());
         } finally {
             DistributionSummary.builder("pulse.ingest.batch.size").description("Items per request or upload")
@@ -206,7 +205,7 @@ public class Uploads {
             try {
                 Files.deleteIfExists(spool);
             } catch (IOException e) {
-                LOG.log(Level.WARNING, "cannot delete " + spool, e);
+                LOG.warnf(e, "cannot delete %s", spool);
             }
         }
     }
@@ -242,7 +241,7 @@ public class Uploads {
         try {
             collector.delivery().await(config.ackTimeout());
         } catch (DeliveryException e) {
-            LOG.log(Level.WARNING, "records of a failed upload were not stored", e);
+            LOG.warn("records of a failed upload were not stored", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
