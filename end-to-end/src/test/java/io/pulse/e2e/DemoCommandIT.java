@@ -47,7 +47,7 @@ class DemoCommandIT {
         assertThat(ended).as("the demo ends with --exit; it printed:\n" + shown).isTrue();
         assertThat(demo.exitValue()).as(shown + "\n" + Files.readString(data.resolve("demo.err"))).isZero();
 
-        // The worked example's answer (README, the first command): the window after the last event at 18:24.
+        // The worked example's answer (docs/workloads.md and the README's first command): the window after the last event at 18:24.
         assertThat(lines).contains("  minute (UTC)        average   events", "  2018-12-26 18:11          -        0",
                 "  2018-12-26 18:12       20.0        1", "  2018-12-26 18:24       42.5        2");
         // Only the demo's and the stack's own lines: none of a service, nor a log record of the broker.
