@@ -14,17 +14,14 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * What a native image of this service must keep for reflection: the types Jackson reads or writes through
- * reflection (the pipeline file, events, buckets with their sketches and keys in the Kafka Streams serdes, late
- * events and dead letters). The serdes themselves
- * are built from lambdas, not named by class in the configuration, so they need no registration; Quarkus' Kafka
- * Streams extension registers RocksDB's native library.
+ * reflection (events, buckets with their sketches and keys in the Kafka Streams serdes, late events and dead
+ * letters; common registers the pipeline file's model). The serdes themselves are built from lambdas, not named
+ * by class in the configuration, so they need no registration; Quarkus' Kafka Streams extension registers
+ * RocksDB's native library.
  */
 @RegisterForReflection(
         targets = {CanonicalEvent.class, Bucket.class, BucketKey.class, BucketUpdate.class, DistinctSketch.class,
-                QuantileSketch.class, StoredBucket.class, LateEvent.class, DeadLetter.class, FieldError.class},
-        classNames = {"io.pulse.common.pipeline.PipelineFile", "io.pulse.common.pipeline.PipelineFile$EventTypeEntry",
-                "io.pulse.common.pipeline.PipelineFile$TimestampEntry",
-                "io.pulse.common.pipeline.PipelineFile$MetricEntry"})
+                QuantileSketch.class, StoredBucket.class, LateEvent.class, DeadLetter.class, FieldError.class})
 public final class NativeConfiguration {
 
     private NativeConfiguration() {

@@ -46,7 +46,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Not a test: a measurement, run only by the {@code benchmark} profile (see docs/benchmarks.md, Aggregation).
+ * Not a test: a measurement, run only by the {@code benchmark} profile (see docs/benchmarks.md).
  * One million canonical translation events, as ingest writes them, become visible at once (one committed
  * transaction) on {@code events.translation_delivered}; the packaged aggregation service, already running, is
  * timed until every bucket it must publish is on {@code aggregates} with its full count, its revisions added as the

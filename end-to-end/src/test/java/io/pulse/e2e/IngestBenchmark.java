@@ -41,7 +41,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Not a test: a measurement, run only by the {@code benchmark} profile (see the README's Benchmarks section).
+ * Not a test: a measurement, run only by the {@code benchmark} profile (see docs/benchmarks.md).
  * NDJSON translation events of about 220 bytes go over HTTP through the packaged ingest service into Kafka, next to
  * a plain Kafka producer sending the same lines to the same topic of the same broker in the same run, with the
  * producer settings ingest uses. The figures are reported as a ratio of the two. Then the same for real-shaped

@@ -120,7 +120,7 @@ class MovingAverageBenchmark {
 
     /**
      * Translation events over three days (about 3.8 a second), mostly in order with up to two seconds of jitter, the
-     * shape of the challenge's input: about 235 bytes a line.
+     * shape of the translation_delivered sample: about 235 bytes a line.
      */
     private static void generate(Path file) throws IOException {
         Random random = new Random(2018);

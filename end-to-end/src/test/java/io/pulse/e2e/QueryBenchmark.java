@@ -58,7 +58,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Not a test: a measurement, run only by the {@code benchmark} profile (see the README's Benchmarks section).
+ * Not a test: a measurement, run only by the {@code benchmark} profile (see docs/benchmarks.md).
  * Thirty days of one-minute {@code delivery_time} buckets for 100 clients (4.32 million) are published on
  * {@code aggregates}; the packaged query service stores them, timed against a plain Kafka consumer reading the same
  * records in the same run. Then three questions are asked over HTTP from 16 concurrent clients, each answer first

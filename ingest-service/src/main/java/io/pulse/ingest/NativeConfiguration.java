@@ -11,16 +11,13 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * What a native image of this service must keep for reflection: the types Jackson reads or writes through
- * reflection (the pipeline file, events on Kafka, dead letters, answers, upload status files and problems). The bundled pipeline and its
- * schemas are kept as resources by the parent pom's {@code native} profile; the JSON Schema validator ships its own
- * native configuration.
+ * reflection (events on Kafka, dead letters, answers, upload status files and problems; common registers the
+ * pipeline file's model). The bundled pipeline and its schemas are kept as resources by the parent pom's
+ * {@code native} profile; the JSON Schema validator ships its own native configuration.
  */
 @RegisterForReflection(
         targets = {CanonicalEvent.class, DeadLetter.class, FieldError.class, IngestReport.class,
-                ItemCollector.ItemErrors.class, UploadStatus.class, UploadStatus.State.class, Problem.class},
-        classNames = {"io.pulse.common.pipeline.PipelineFile", "io.pulse.common.pipeline.PipelineFile$EventTypeEntry",
-                "io.pulse.common.pipeline.PipelineFile$TimestampEntry",
-                "io.pulse.common.pipeline.PipelineFile$MetricEntry"})
+                ItemCollector.ItemErrors.class, UploadStatus.class, UploadStatus.State.class, Problem.class})
 public final class NativeConfiguration {
 
     private NativeConfiguration() {

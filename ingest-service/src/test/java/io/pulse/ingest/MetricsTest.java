@@ -40,7 +40,7 @@ class MetricsTest {
         String type = "type=\"translation_delivered\"";
         double accepted = sample("pulse_ingest_events_total", type, "outcome=\"accepted\"");
         double rejected = sample("pulse_ingest_events_total", type, "outcome=\"rejected\"");
-        double dlq = sample("pulse_ingest_events_total", type, "outcome=\"dlq\"");
+        double deadLetters = sample("pulse_ingest_dead_letters_total", type);
         double produced = sample("pulse_ingest_produce_latency_seconds_count", type);
         double batches = sample("pulse_ingest_batch_size_count", type, "endpoint=\"events\"");
         double items = sample("pulse_ingest_batch_size_sum", type, "endpoint=\"events\"");
@@ -52,11 +52,30 @@ class MetricsTest {
 
         assertThat(sample("pulse_ingest_events_total", type, "outcome=\"accepted\"")).isEqualTo(accepted + 2);
         assertThat(sample("pulse_ingest_events_total", type, "outcome=\"rejected\"")).isEqualTo(rejected + 1);
-        assertThat(sample("pulse_ingest_events_total", type, "outcome=\"dlq\"")).isEqualTo(dlq + 1);
+        assertThat(sample("pulse_ingest_dead_letters_total", type)).isEqualTo(deadLetters + 1);
         assertThat(sample("pulse_ingest_produce_latency_seconds_count", type)).isEqualTo(produced + 3);
         assertThat(sample("pulse_ingest_batch_size_count", type, "endpoint=\"events\"")).isEqualTo(batches + 1);
         assertThat(sample("pulse_ingest_batch_size_sum", type, "endpoint=\"events\"")).isEqualTo(items + 3);
         assertThat(sample("http_server_requests_seconds_count", "uri=\"/v1/events/{type}\"")).isEqualTo(requests + 1);
+    }
+
+    @Test
+    void eachItemReceivedHasOneOutcomeAndDeadLettersAreCountedApart() {
+        String type = "type=\"translation_delivered\"";
+        double all = sample("pulse_ingest_events_total", type);
+        double accepted = sample("pulse_ingest_events_total", type, "outcome=\"accepted\"");
+        double rejected = sample("pulse_ingest_events_total", type, "outcome=\"rejected\"");
+        double deadLetters = sample("pulse_ingest_dead_letters_total", type);
+
+        // 5 good items and 3 bad ones: two that fail the schema and a line that is not JSON.
+        String body = String.join("\n", GOOD, BAD, GOOD, GOOD, "{not json", GOOD, BAD, GOOD) + "\n";
+        given().contentType("application/x-ndjson; charset=UTF-8").body(body.getBytes(StandardCharsets.UTF_8))
+                .when().post("/v1/events/translation_delivered").then().statusCode(202);
+
+        assertThat(sample("pulse_ingest_events_total", type) - all).as("outcomes of 8 items").isEqualTo(8);
+        assertThat(sample("pulse_ingest_events_total", type, "outcome=\"accepted\"") - accepted).isEqualTo(5);
+        assertThat(sample("pulse_ingest_events_total", type, "outcome=\"rejected\"") - rejected).isEqualTo(3);
+        assertThat(sample("pulse_ingest_dead_letters_total", type) - deadLetters).as("dead letters stored").isEqualTo(3);
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.pulse.stack.kafka.KafkaBroker;
 import io.pulse.stack.kafka.TopicSetup;
 import io.pulse.stack.postgres.PostgresServer;
 import io.pulse.stack.services.Service;
+import io.pulse.stack.services.ServiceLogs;
 import io.pulse.stack.services.ServiceProcess;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -35,11 +36,23 @@ public final class LocalStack implements AutoCloseable {
         this.config = config;
     }
 
-    /** Starts everything and returns once every service reports ready; on failure, stops what had started. */
+    /**
+     * Starts everything and returns once every service reports ready; on failure, stops what had started.
+     *
+     * @param out where the stack's progress and the services' output, prefixed with their names, go
+     */
     public static LocalStack start(StackConfig config, PrintStream out) {
+        return start(config, out, ServiceLogs.prefixed(out));
+    }
+
+    /**
+     * @param out  where the stack's progress goes
+     * @param logs where the services' output goes
+     */
+    public static LocalStack start(StackConfig config, PrintStream out, ServiceLogs logs) {
         LocalStack stack = new LocalStack(config);
         try {
-            stack.startAll(out);
+            stack.startAll(out, logs);
             return stack;
         } catch (RuntimeException e) {
             stack.close();
@@ -47,7 +60,7 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    private void startAll(PrintStream out) {
+    private void startAll(PrintStream out, ServiceLogs logs) {
         checkPorts();
         Pipeline pipeline = PipelineLoader.load(config.pipeline());
         out.println("[stack] starting PostgreSQL on port " + config.postgresPort());
@@ -63,7 +76,7 @@ public final class LocalStack implements AutoCloseable {
                 continue;
             }
             out.println("[stack] starting " + service.module() + " on port " + port(service));
-            services.put(service, launch(service, port(service), service.label(), out));
+            services.put(service, launch(service, port(service), service.label(), logs));
         }
         services.values().forEach(s -> s.awaitReady(READY_TIMEOUT));
     }
@@ -146,7 +159,7 @@ public final class LocalStack implements AutoCloseable {
             old.close();
         }
         started.remove(old);
-        ServiceProcess process = launch(service, port(service), service.label(), out);
+        ServiceProcess process = launch(service, port(service), service.label(), ServiceLogs.prefixed(out));
         services.put(service, process);
         process.awaitReady(READY_TIMEOUT);
         return process;
@@ -157,15 +170,15 @@ public final class LocalStack implements AutoCloseable {
      * instances of the aggregation share the work by partitions. Stopped with the stack.
      */
     public ServiceProcess startInstance(Service service, int port, String instance, PrintStream out) {
-        ServiceProcess process = launch(service, port, instance, out);
+        ServiceProcess process = launch(service, port, instance, ServiceLogs.prefixed(out));
         process.awaitReady(READY_TIMEOUT);
         return process;
     }
 
     /** Starts a service's packaged application as a child process that {@link #close()} will stop. */
-    private ServiceProcess launch(Service service, int port, String instance, PrintStream out) {
+    private ServiceProcess launch(Service service, int port, String instance, ServiceLogs logs) {
         ServiceProcess process = ServiceProcess.start(service, jar(service), port, properties(service, instance),
-                SERVICE_JVM, out);
+                SERVICE_JVM, logs, instance);
         started.add(process);
         return process;
     }

@@ -9,21 +9,18 @@ import io.pulse.query.api.LiveResource;
 import io.pulse.query.api.MetricInfo;
 import io.pulse.query.api.SeriesResponse;
 import io.pulse.query.api.TopResponse;
+import io.pulse.query.api.WhereFilter;
 import io.pulse.query.series.Series;
-import io.pulse.query.series.WhereFilter;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * What a native image of this service must keep for reflection: the types Jackson reads or writes through
- * reflection (the pipeline file, bucket updates from Kafka, answers and problems).
+ * reflection (bucket updates from Kafka, answers and problems; common registers the pipeline file's model).
  */
 @RegisterForReflection(
         targets = {Bucket.class, BucketUpdate.class, DistinctSketch.class, QuantileSketch.class, MetricInfo.class,
                 SeriesResponse.class, Series.class, TopResponse.class, TopResponse.Ranked.class,
-                LiveResource.LiveBucket.class, WhereFilter.CellBox.class, Problem.class},
-        classNames = {"io.pulse.common.pipeline.PipelineFile", "io.pulse.common.pipeline.PipelineFile$EventTypeEntry",
-                "io.pulse.common.pipeline.PipelineFile$TimestampEntry",
-                "io.pulse.common.pipeline.PipelineFile$MetricEntry"})
+                LiveResource.LiveBucket.class, WhereFilter.CellBox.class, Problem.class})
 public final class NativeConfiguration {
 
     private NativeConfiguration() {

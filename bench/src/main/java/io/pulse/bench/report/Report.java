@@ -12,7 +12,7 @@ import java.util.Optional;
 /** Writes {@code README.md} and its PNG charts for one bench run. */
 public final class Report {
 
-    /** The targets. */
+    /** The targets the report checks each figure against. */
     static final int TARGET_EVENTS = 1_000_000;
     static final double TARGET_SECONDS = 15;
     static final double TARGET_SPEED_UP = 10;

@@ -14,7 +14,6 @@ import java.util.Map;
 @JsonPropertyOrder({"type", "title", "status", "detail"})
 public final class Problem {
 
-    public static final String MEDIA_TYPE = "application/problem+json";
     private static final String TYPE_BASE = "https://pulse.dev/problems/";
 
     private final String type;

@@ -1,12 +1,12 @@
 package io.pulse.common.problem;
 
+import io.pulse.common.http.MediaTypes;
 import io.pulse.common.json.Json;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.jboss.logging.Logger;
 
 /**
  * Turns every failure of a Pulse HTTP endpoint into {@code application/problem+json}: the client's mistakes keep
@@ -14,13 +14,13 @@ import java.util.logging.Logger;
  */
 public final class ProblemResponses {
 
-    private static final Logger LOG = Logger.getLogger(ProblemResponses.class.getName());
+    private static final Logger LOG = Logger.getLogger(ProblemResponses.class);
 
     private ProblemResponses() {
     }
 
     static Response of(Problem problem) {
-        return Response.status(problem.getStatus()).type(Problem.MEDIA_TYPE).entity(Json.writeString(problem)).build();
+        return Response.status(problem.getStatus()).type(MediaTypes.PROBLEM_JSON).entity(Json.writeString(problem)).build();
     }
 
     /** Problems raised by Pulse code. */
@@ -39,7 +39,7 @@ public final class ProblemResponses {
         public Response toResponse(WebApplicationException e) {
             int status = e.getResponse().getStatus();
             if (status >= 500) {
-                LOG.log(Level.SEVERE, "request failed", e);
+                LOG.error("request failed", e);
             }
             Response.StatusType type = Response.Status.fromStatusCode(status);
             String title = type == null ? "HTTP " + status : type.getReasonPhrase();
@@ -53,7 +53,7 @@ public final class ProblemResponses {
     public static class UnexpectedMapper implements ExceptionMapper<Exception> {
         @Override
         public Response toResponse(Exception e) {
-            LOG.log(Level.SEVERE, "unexpected failure", e);
+            LOG.error("unexpected failure", e);
             return of(Problem.of(500, "internal-error", "Internal error",
                     "The service failed to handle the request; it has been logged."));
         }

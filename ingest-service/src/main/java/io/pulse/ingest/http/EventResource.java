@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pulse.common.event.FieldError;
+import io.pulse.common.http.MediaTypes;
 import io.pulse.common.pipeline.EventType;
 import io.pulse.common.pipeline.Pipeline;
 import io.pulse.common.problem.Problem;
+import io.pulse.common.problem.Problems;
 import io.pulse.ingest.IngestConfig;
 import io.pulse.ingest.intake.BodyReader;
 import io.pulse.ingest.intake.ItemCollector;
@@ -53,13 +55,13 @@ public class EventResource {
     @POST
     @Path("/{type}")
     @Blocking
-    @Consumes({MediaType.APPLICATION_JSON, BodyReader.NDJSON})
+    @Consumes({MediaType.APPLICATION_JSON, MediaTypes.NDJSON})
     @Produces(MediaType.APPLICATION_JSON)
     public Response ingest(@PathParam("type") String typeName, @HeaderParam("Content-Type") MediaType contentType,
                            @HeaderParam("Content-Length") Long contentLength, InputStream body)
             throws IOException, InterruptedException {
-        EventType type = pipeline.eventType(typeName).orElseThrow(() -> unknownType(pipeline, typeName).exception());
-        requireContentType(contentType, MediaType.APPLICATION_JSON + " or " + BodyReader.NDJSON);
+        EventType type = pipeline.eventType(typeName).orElseThrow(() -> Problems.unknownEventType(pipeline, typeName).exception());
+        requireContentType(contentType, MediaType.APPLICATION_JSON + " or " + MediaTypes.NDJSON);
         requireUtf8(contentType);
         if (contentLength != null && contentLength > config.maxBodyBytes()) {
             throw tooLarge();
@@ -69,7 +71,7 @@ public class EventResource {
                 "POST /v1/events item", config.maxReportedErrors());
         InputStream limited = new LimitedInputStream(body, config.maxBodyBytes());
         try {
-            if (contentType.isCompatible(MediaType.valueOf(BodyReader.NDJSON))) {
+            if (contentType.isCompatible(MediaType.valueOf(MediaTypes.NDJSON))) {
                 BodyReader.readNdjson(limited, zeroBased(collector));
             } else {
                 BodyReader.readJson(limited, collector);
@@ -94,12 +96,6 @@ public class EventResource {
                 errors, collector.rejected() > errors.size())).build();
     }
 
-    /** The 404 for a type the pipeline does not declare, listing those it does. */
-    public static Problem unknownType(Pipeline pipeline, String typeName) {
-        return Problem.of(404, "unknown-event-type", "Unknown event type", "no event type '" + typeName
-                + "' in the pipeline").with("known", pipeline.eventTypes().keySet());
-    }
-
     /** Without a Content-Type the body could be read as anything; the client is told what to declare. */
     public static void requireContentType(MediaType contentType, String accepted) {
         if (contentType == null) {
@@ -118,9 +114,8 @@ public class EventResource {
     }
 
     private RuntimeException tooLarge() {
-        return Problem.of(413, "body-too-large", "Body too large", "the body is larger than "
-                + config.maxBodyBytes() + " bytes; split it, or use POST /v1/uploads for files")
-                .with("limit_bytes", config.maxBodyBytes()).exception();
+        return Problems.tooLarge("body", config.maxBodyBytes(), "the body is larger than " + config.maxBodyBytes()
+                + " bytes; split it, or use POST /v1/uploads for files").exception();
     }
 
     /** NDJSON items of a request are indexed like array items, from 0: line number − 1. */

@@ -6,13 +6,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pulse.common.event.FieldError;
+import io.pulse.common.http.MediaTypes;
 import io.pulse.common.json.Json;
 import io.pulse.common.problem.Problem;
 import io.pulse.common.problem.ProblemException;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.io.CharConversionException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
@@ -28,7 +29,6 @@ import java.util.List;
  */
 public final class BodyReader {
 
-    public static final String NDJSON = "application/x-ndjson";
 
     /** Longest NDJSON line read as an item; a longer one is rejected whole, so one line never fills the heap. */
     public static final int MAX_LINE_BYTES = 1024 * 1024;
@@ -169,7 +169,7 @@ public final class BodyReader {
                 }
                 if (parser.nextToken() != null) {
                     throw malformed(parser.currentLocation(),
-                            "more than one JSON value; send an array, or NDJSON as " + NDJSON);
+                            "more than one JSON value; send an array, or NDJSON as " + MediaTypes.NDJSON);
                 }
             } catch (JsonProcessingException e) {
                 // Limits (nesting depth, number length) are reported without a location: the parser knows it.

@@ -17,7 +17,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Sends accepted events to their type's topic and rejected items to the dead-letter topic, and counts each once
- * Kafka has acknowledged it: {@code pulse.ingest.events{type, outcome=accepted|dlq}} and the produce latency.
+ * Kafka has acknowledged it: an accepted event as {@code pulse.ingest.events{type, outcome=accepted}} (its item's
+ * one outcome; validation counts {@code outcome=rejected}), a dead letter as {@code pulse.ingest.dead.letters{type}},
+ * apart from the outcomes so that a refused item is not counted twice; and the produce latency of both.
  */
 @ApplicationScoped
 public class EventRouter {
@@ -48,7 +50,9 @@ public class EventRouter {
             this.type = type;
             this.topic = Topics.events(type.name());
             this.accepted = registry.counter("pulse.ingest.events", "type", type.name(), "outcome", "accepted");
-            this.deadLettered = registry.counter("pulse.ingest.events", "type", type.name(), "outcome", "dlq");
+            this.deadLettered = Counter.builder("pulse.ingest.dead.letters")
+                    .description("Rejected items stored on the dead-letter topic, once Kafka acknowledged them")
+                    .tag("type", type.name()).register(registry);
             this.latency = Timer.builder("pulse.ingest.produce.latency")
                     .description("Time from handing a record to the producer to Kafka's acknowledgement")
                     .tag("type", type.name()).publishPercentileHistogram().register(registry);

@@ -1,10 +1,11 @@
 package io.pulse.ingest.upload;
 
+import io.pulse.common.http.MediaTypes;
 import io.pulse.common.pipeline.EventType;
 import io.pulse.common.pipeline.Pipeline;
 import io.pulse.common.problem.Problem;
+import io.pulse.common.problem.Problems;
 import io.pulse.ingest.http.EventResource;
-import io.pulse.ingest.intake.BodyReader;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.Cancellable;
@@ -50,18 +51,18 @@ public class UploadResource {
     @POST
     @Path("/{type}")
     @Blocking
-    @Consumes({"text/csv", BodyReader.NDJSON})
+    @Consumes({MediaTypes.CSV, MediaTypes.NDJSON})
     @Produces(MediaType.APPLICATION_JSON)
     public Response upload(@PathParam("type") String typeName, @HeaderParam("Content-Type") MediaType contentType,
                            @HeaderParam("Content-Length") Long contentLength, InputStream body) throws IOException {
         EventType type = pipeline.eventType(typeName)
-                .orElseThrow(() -> EventResource.unknownType(pipeline, typeName).exception());
-        EventResource.requireContentType(contentType, "text/csv or " + BodyReader.NDJSON);
+                .orElseThrow(() -> Problems.unknownEventType(pipeline, typeName).exception());
+        EventResource.requireContentType(contentType, MediaTypes.CSV + " or " + MediaTypes.NDJSON);
         if (contentLength != null && contentLength > config.maxBytes()) {
             throw Uploads.tooLarge(config.maxBytes()).exception();
         }
         String id;
-        if (contentType.isCompatible(MediaType.valueOf(BodyReader.NDJSON))) {
+        if (contentType.isCompatible(MediaType.valueOf(MediaTypes.NDJSON))) {
             EventResource.requireUtf8(contentType);
             id = uploads.receive(type, NDJSON_FORMAT, StandardCharsets.UTF_8, body);
         } else {

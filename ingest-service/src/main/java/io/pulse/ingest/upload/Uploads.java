@@ -8,6 +8,7 @@ import io.pulse.common.json.Json;
 import io.pulse.common.pipeline.EventType;
 import io.pulse.common.pipeline.Pipeline;
 import io.pulse.common.problem.Problem;
+import io.pulse.common.problem.Problems;
 import io.pulse.ingest.intake.BodyReader;
 import io.pulse.ingest.intake.CsvReader;
 import io.pulse.ingest.intake.ItemCollector;
@@ -35,7 +36,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.List;
-import java.util.function.Supplier;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -43,9 +43,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.jboss.logging.Logger;
 
 /**
  * Receives uploads, spools each to disk, then reads it in the background, row by row, into Kafka. Memory stays flat
@@ -58,7 +58,7 @@ import java.util.stream.Stream;
 @ApplicationScoped
 public class Uploads {
 
-    private static final Logger LOG = Logger.getLogger(Uploads.class.getName());
+    private static final Logger LOG = Logger.getLogger(Uploads.class);
     static final String INTERRUPTED = "the ingest service stopped before this upload was fully read; rows counted as "
             + "accepted are on Kafka, the rest were not sent";
 
@@ -142,8 +142,8 @@ public class Uploads {
     }
 
     static Problem tooLarge(long limit) {
-        return Problem.of(413, "upload-too-large", "Upload too large", "the file is larger than " + limit
-                + " bytes (pulse.ingest.uploads.max-bytes); split it").with("limit_bytes", limit);
+        return Problems.tooLarge("upload", limit, "the file is larger than " + limit
+                + " bytes (pulse.ingest.uploads.max-bytes); split it");
     }
 
     /** The upload's status, live while it is in flight, else as saved. */
@@ -196,7 +196,7 @@ public class Uploads {
             Thread.currentThread().interrupt();
             upload.failed(INTERRUPTED, Instant.now());
         } catch (IOException | RuntimeException e) {
-            LOG.log(Level.SEVERE, "upload " + upload.id() + " failed", e);
+            LOG.errorf(e, "upload %s failed", upload.id());
             upload.failed("the upload could not be read: " + e.getMessage(), Instant.now());
         } finally {
             DistributionSummary.builder("pulse.ingest.batch.size").description("Items per request or upload")
@@ -210,7 +210,7 @@ public class Uploads {
             try {
                 Files.deleteIfExists(spool);
             } catch (IOException e) {
-                LOG.log(Level.WARNING, "cannot delete " + spool, e);
+                LOG.warnf(e, "cannot delete %s", spool);
             }
         }
     }
@@ -246,7 +246,7 @@ public class Uploads {
         try {
             collector.delivery().await(config.ackTimeout());
         } catch (DeliveryException e) {
-            LOG.log(Level.WARNING, "records of a failed upload were not stored", e);
+            LOG.warn("records of a failed upload were not stored", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

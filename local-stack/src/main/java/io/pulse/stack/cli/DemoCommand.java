@@ -4,20 +4,30 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.pulse.stack.LocalStack;
 import io.pulse.stack.StackConfig;
 import io.pulse.stack.client.PulseClient;
+import io.pulse.stack.services.LogFiles;
 import io.pulse.stack.services.Service;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.concurrent.Callable;
+import java.util.logging.FileHandler;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogManager;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "demo", mixinStandardHelpOptions = true, description = "Start the stack (or use the running one), "
-        + "send the sample translation events and print their 10-minute moving average from the query API.")
+        + "send the sample translation events and print their 10-minute moving average from the query API. The "
+        + "services log to files in the data directory's logs/ folder, which the demo names.")
 class DemoCommand implements Callable<Integer> {
 
     private static final String TYPE = "translation_delivered";
@@ -35,7 +45,7 @@ class DemoCommand implements Callable<Integer> {
     boolean exit;
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() throws InterruptedException, IOException {
         StackConfig config = options.config(cli.home());
         PrintStream out = System.out;
         String ingest = "http://127.0.0.1:" + config.ingestPort();
@@ -45,7 +55,12 @@ class DemoCommand implements Callable<Integer> {
         if (client.isReady(ingest) && client.isReady(query)) {
             out.println("[demo] using the stack already running on " + ingest + " and " + query);
         } else {
-            stack = LocalStack.start(config, out);
+            LogFiles logs = new LogFiles(config.dataDir().resolve("logs"));
+            logLauncherTo(logs.file("stack"));
+            out.println("[demo] starting the stack; the services log to " + String.join(", ", Arrays.stream(
+                    Service.values()).map(s -> shown(logs.file(s.label()))).toList()) + ", the broker and "
+                    + "PostgreSQL to " + shown(logs.file("stack")));
+            stack = LocalStack.start(config, out, logs);
         }
         try {
             Path sample = cli.home().resolve("samples/translations.ndjson");
@@ -60,10 +75,35 @@ class DemoCommand implements Callable<Integer> {
             }
         }
         if (stack != null && !exit) {
+            out.println("[demo] the stack stays up; the services go on logging to "
+                    + shown(config.dataDir().resolve("logs")));
             UpCommand.printUrls(stack, config, out);
             UpCommand.runUntilInterrupted(stack);
         }
         return 0;
+    }
+
+    /**
+     * The launcher's own warnings (the Kafka broker's, PostgreSQL's) go to a file too, so that the terminal shows
+     * only the demo; {@code ./pulse up} keeps them on the terminal.
+     */
+    private static void logLauncherTo(Path file) throws IOException {
+        Files.createDirectories(file.getParent());
+        Logger root = LogManager.getLogManager().getLogger("");
+        for (Handler handler : root.getHandlers()) {
+            root.removeHandler(handler);
+            handler.close();
+        }
+        FileHandler handler = new FileHandler(file.toString(), false);
+        handler.setFormatter(new SimpleFormatter());
+        handler.setLevel(Level.WARNING);
+        root.addHandler(handler);
+    }
+
+    /** A path as the user would type it: relative to the working directory when under it. */
+    private static String shown(Path file) {
+        Path cwd = Path.of("").toAbsolutePath();
+        return file.startsWith(cwd) ? cwd.relativize(file).toString() : file.toString();
     }
 
     /** Waits until the query API has counted at least the events just accepted. */

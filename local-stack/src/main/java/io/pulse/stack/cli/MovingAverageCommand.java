@@ -148,8 +148,8 @@ class MovingAverageCommand implements Callable<Integer> {
     }
 
     /**
-     * The one-minute metric averaged: named after the pipeline's metric over the same field (so the challenge's
-     * {@code average_delivery_time}), or after the field when the pipeline keeps none.
+     * The one-minute metric averaged: named after the pipeline's metric over the same field (so the reference
+     * script's {@code average_delivery_time}), or after the field when the pipeline keeps none.
      */
     private Metric metric(Pipeline loaded) {
         List<Metric> ofType = loaded.metricsOf(type);

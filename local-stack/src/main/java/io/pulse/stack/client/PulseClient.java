@@ -1,6 +1,7 @@
 package io.pulse.stack.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pulse.common.http.MediaTypes;
 import io.pulse.common.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,7 +28,7 @@ public final class PulseClient {
     public JsonNode sendNdjson(String type, Path file) {
         try {
             return send(HttpRequest.newBuilder(URI.create(ingestUrl + "/v1/events/" + type))
-                    .header("Content-Type", "application/x-ndjson")
+                    .header("Content-Type", MediaTypes.NDJSON)
                     .POST(HttpRequest.BodyPublishers.ofFile(file)).build(), 202);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);

@@ -5,7 +5,7 @@ import java.math.MathContext;
 import java.math.RoundingMode;
 
 /**
- * Numbers written as the moving-average challenge's reference output writes them, which is Python's
+ * Numbers written as the moving-average reference script's output writes them, which is Python's
  * {@code json.dumps}: an integral value without a fraction ({@code 20}, not {@code 20.0}), any other value as the
  * shortest decimal that reads back as the same double ({@code 25.5}, {@code 0.1}), with an exponent below 1e-4
  * ({@code 1.5e-05}). Java's own {@code Double.toString} differs ({@code 20.0}, {@code 1.5E-5}, and on Java 17 not

@@ -22,8 +22,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One packaged service running as a child process: its output streamed with a prefix, its readiness awaited on
- * {@code /q/health/ready}, and a clean SIGTERM on stop.
+ * One packaged service running as a child process: its output sent where {@link ServiceLogs} say, its readiness
+ * awaited on {@code /q/health/ready}, and a clean SIGTERM on stop.
  */
 public final class ServiceProcess implements AutoCloseable {
 
@@ -35,11 +35,11 @@ public final class ServiceProcess implements AutoCloseable {
     private final Process process;
     private final Deque<String> lastLines = new ArrayDeque<>();
 
-    private ServiceProcess(Service service, int port, Process process, PrintStream out) {
+    private ServiceProcess(Service service, int port, Process process, ServiceLogs.LineSink output, String instance) {
         this.service = service;
         this.port = port;
         this.process = process;
-        Thread pump = new Thread(() -> pump(out), service.label() + "-log");
+        Thread pump = new Thread(() -> pump(output), instance + "-log");
         pump.setDaemon(true);
         pump.start();
     }
@@ -48,10 +48,19 @@ public final class ServiceProcess implements AutoCloseable {
      * @param jar        the service's {@code quarkus-run.jar}
      * @param port       its HTTP port
      * @param properties configuration passed as system properties, overriding {@code application.properties}
-     * @param out        where its prefixed output goes
+     * @param out        where its output goes, each line prefixed with the service's name
      */
     public static ServiceProcess start(Service service, Path jar, int port, Map<String, String> properties,
                                        List<String> jvmOptions, PrintStream out) {
+        return start(service, jar, port, properties, jvmOptions, ServiceLogs.prefixed(out), service.label());
+    }
+
+    /**
+     * @param logs     where its output goes
+     * @param instance the name of this instance's output, e.g. {@code aggregation-2} for a second one
+     */
+    public static ServiceProcess start(Service service, Path jar, int port, Map<String, String> properties,
+                                       List<String> jvmOptions, ServiceLogs logs, String instance) {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(service.module() + " is not built (" + jar + " is missing): run "
                     + "'./mvnw package -DskipTests', which ./pulse does for you");
@@ -64,8 +73,9 @@ public final class ServiceProcess implements AutoCloseable {
         command.add("-jar");
         command.add(jar.toString());
         try {
+            ServiceLogs.LineSink output = logs.open(instance);
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            return new ServiceProcess(service, port, process, out);
+            return new ServiceProcess(service, port, process, output, instance);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + service.module(), e);
         }
@@ -141,9 +151,8 @@ public final class ServiceProcess implements AutoCloseable {
         return String.join("\n", lastLines);
     }
 
-    private void pump(PrintStream out) {
-        String prefix = "[" + service.label() + "] ";
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    private void pump(ServiceLogs.LineSink output) {
+        try (output; BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = reader.readLine()) != null) {
                 synchronized (this) {
@@ -152,10 +161,10 @@ public final class ServiceProcess implements AutoCloseable {
                         lastLines.removeFirst();
                     }
                 }
-                out.println(prefix + line);
+                output.line(line);
             }
         } catch (IOException e) {
-            // the process has gone; its exit is reported by whoever waits for it
+            // the process has gone, or its log cannot be written; its exit is reported by whoever waits for it
         }
     }
 

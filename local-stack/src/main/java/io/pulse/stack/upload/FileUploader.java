@@ -1,6 +1,7 @@
 package io.pulse.stack.upload;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pulse.common.http.MediaTypes;
 import io.pulse.common.json.Json;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -27,7 +28,7 @@ public final class FileUploader {
      * objects over several lines; uploads take NDJSON, so the latter two are written one item per line first.
      */
     public enum Format {
-        CSV("text/csv"), NDJSON("application/x-ndjson"), JSON("application/x-ndjson");
+        CSV(MediaTypes.CSV), NDJSON(MediaTypes.NDJSON), JSON(MediaTypes.NDJSON);
 
         final String mediaType;
 

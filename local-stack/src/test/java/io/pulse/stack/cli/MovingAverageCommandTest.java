@@ -23,7 +23,7 @@ import picocli.CommandLine;
 
 class MovingAverageCommandTest {
 
-    /** The design's worked example (shared/design.md, "Moving windows"), as the original challenge prints it. */
+    /** The worked example of docs/pipeline.md, "Moving windows", as the reference script prints it. */
     static final List<String> WORKED_EXAMPLE_OUTPUT = List.of(
             "{\"date\": \"2018-12-26 18:11:00\", \"average_delivery_time\": 0}",
             "{\"date\": \"2018-12-26 18:12:00\", \"average_delivery_time\": 20}",

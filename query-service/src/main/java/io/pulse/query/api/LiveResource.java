@@ -8,12 +8,11 @@ import io.pulse.common.json.Json;
 import io.pulse.common.pipeline.Aggregation;
 import io.pulse.common.pipeline.Metric;
 import io.pulse.common.pipeline.Pipeline;
-import io.pulse.common.problem.Problem;
+import io.pulse.common.problem.Problems;
+import io.pulse.query.QueryConfig;
 import io.pulse.query.live.LiveUpdates;
 import io.pulse.query.series.GroupBucket;
-import io.pulse.query.series.QueryParameters;
 import io.pulse.query.series.SeriesCalculator;
-import io.pulse.query.series.WhereFilter;
 import io.pulse.query.store.BucketRepository;
 import io.pulse.query.store.BucketRow;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -30,7 +29,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -41,7 +39,6 @@ import java.util.NavigableMap;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
@@ -78,9 +75,8 @@ public class LiveResource {
     @Inject
     BucketRepository buckets;
 
-    /** Time between heartbeats on an idle or busy stream. */
-    @ConfigProperty(name = "pulse.query.live-heartbeat", defaultValue = "15s")
-    Duration heartbeat;
+    @Inject
+    QueryConfig config;
 
     @GET
     @Path("/{metric}/live")
@@ -90,7 +86,8 @@ public class LiveResource {
             + "all groups roll up into {}), the bucket's start and end, count, 'values' of every aggregation the "
             + "metric keeps, merged over the stored groups it covers (never averaged averages), 'error' bounds of "
             + "the approximate ones, late events, and 'final' once every covered bucket is final. Event "
-            + "'heartbeat' every 15 s. A client that falls far behind is disconnected.")
+            + "'heartbeat' every 15 s. A client more than 256 stored batches behind (a batch: the bucket changes "
+            + "of one transaction of the store, up to 2,000) is disconnected.")
     @APIResponse(responseCode = "200", description = "the event stream", content = @Content(
             mediaType = MediaType.SERVER_SENT_EVENTS, examples = @ExampleObject(name = "group_by=client_name",
             value = EXAMPLE)))
@@ -101,9 +98,8 @@ public class LiveResource {
             @Parameter(description = "group fields kept apart, comma-separated; the others roll up",
                     example = "client_name") @QueryParam("group_by") String groupByText,
             @Context Sse sse) {
-        Metric metric = pipeline.metric(metricName).orElseThrow(() -> Problem.of(404, "unknown-metric",
-                "Unknown metric", "no metric '" + metricName + "' in the pipeline")
-                .with("known", pipeline.metrics().keySet()).exception());
+        Metric metric = pipeline.metric(metricName)
+                .orElseThrow(() -> Problems.unknownMetric(pipeline, metricName).exception());
         List<String> groupBy = QueryParameters.groupBy(metric, groupByText, "group_by");
         Map<String, Set<String>> filter = WhereFilter.parse(pipeline, metric, where).accepted();
         Multi<OutboundSseEvent> buckets = live.batches()
@@ -117,7 +113,7 @@ public class LiveResource {
                 .onItem().<LiveBucket>disjoint()
                 .map(b -> sse.newEventBuilder().name("bucket").id(b.start() + "/" + Json.writeString(b.group()))
                         .mediaType(MediaType.APPLICATION_JSON_TYPE).data(b).build());
-        Multi<OutboundSseEvent> heartbeats = Multi.createFrom().ticks().every(heartbeat)
+        Multi<OutboundSseEvent> heartbeats = Multi.createFrom().ticks().every(config.liveHeartbeat())
                 .map(tick -> sse.newEventBuilder().name("heartbeat").data(Instant.now().toString()).build());
         return Multi.createBy().merging().streams(buckets, heartbeats);
     }

@@ -1,15 +1,15 @@
 package io.pulse.query.api;
 
+import io.pulse.common.http.MediaTypes;
 import io.pulse.common.pipeline.Aggregation;
 import io.pulse.common.pipeline.Durations;
 import io.pulse.common.pipeline.Metric;
 import io.pulse.common.pipeline.Pipeline;
-import io.pulse.common.problem.Problem;
-import io.pulse.query.series.QueryParameters;
+import io.pulse.common.problem.Problems;
+import io.pulse.query.QueryConfig;
 import io.pulse.query.series.Series;
 import io.pulse.query.series.SeriesCalculator;
 import io.pulse.query.series.SeriesRequest;
-import io.pulse.query.series.WhereFilter;
 import io.pulse.query.store.BucketReader;
 import io.pulse.query.store.BucketRepository;
 import io.pulse.query.store.EventOutcomes;
@@ -27,7 +27,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
@@ -36,10 +35,6 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 @Produces(MediaType.APPLICATION_JSON)
 @Blocking
 public class MetricResource {
-
-    /** Series answers stream as rows in these too (see {@link SeriesRowsWriter}). */
-    static final String CSV = "text/csv";
-    static final String NDJSON = "application/x-ndjson";
 
     @Inject
     Pipeline pipeline;
@@ -53,9 +48,8 @@ public class MetricResource {
     @Inject
     EventOutcomes outcomes;
 
-    /** Most points one answer may hold, over all its series; more is a 400 asking for a larger step. */
-    @ConfigProperty(name = "pulse.query.max-points", defaultValue = "10000")
-    long maxPoints;
+    @Inject
+    QueryConfig config;
 
     @GET
     @Operation(summary = "The metrics of the pipeline", description = "Their aggregations, granularity and group fields.")
@@ -78,7 +72,7 @@ public class MetricResource {
 
     @GET
     @Path("/{metric}/series")
-    @Produces({MediaType.APPLICATION_JSON, CSV, NDJSON})
+    @Produces({MediaType.APPLICATION_JSON, MediaTypes.CSV, MediaTypes.NDJSON})
     @Operation(summary = "A time series", description = "One series per group of the group_by fields; the point at T "
             + "covers [T, T + step). Also as text/csv and application/x-ndjson rows.")
     public SeriesResponse series(
@@ -94,7 +88,7 @@ public class MetricResource {
 
     @GET
     @Path("/{metric}/moving")
-    @Produces({MediaType.APPLICATION_JSON, CSV, NDJSON})
+    @Produces({MediaType.APPLICATION_JSON, MediaTypes.CSV, MediaTypes.NDJSON})
     @Operation(summary = "A moving window", description = "The point at T covers [T - window, T).")
     public SeriesResponse moving(
             @Parameter(example = "delivery_time") @PathParam("metric") String metric,
@@ -167,14 +161,14 @@ public class MetricResource {
         }
         SeriesRequest request = new SeriesRequest(metric, agg, step, window, range.get()[0], range.get()[1], groupBy,
                 where.accepted());
-        if (request.points() > maxPoints) {
-            throw QueryParameters.invalid("step", request.points() + " points exceed the limit of " + maxPoints,
-                    List.of("a step of at least " + Durations.format(step.multipliedBy(request.points() / maxPoints + 1))));
+        if (request.points() > config.maxPoints()) {
+            throw QueryParameters.invalid("step", request.points() + " points exceed the limit of " + config.maxPoints(),
+                    List.of("a step of at least " + Durations.format(step.multipliedBy(request.points() / config.maxPoints() + 1))));
         }
         List<Series> series = compute(request);
-        if (series.size() * request.points() > maxPoints) {
+        if (series.size() * request.points() > config.maxPoints()) {
             throw QueryParameters.invalid("group_by", series.size() + " series of " + request.points()
-                    + " points exceed the limit of " + maxPoints, List.of("fewer group fields", "a where filter", "a larger step"));
+                    + " points exceed the limit of " + config.maxPoints(), List.of("fewer group fields", "a where filter", "a larger step"));
         }
         return new SeriesResponse(metric.name(), agg.wireName(), stepName, windowName, request.from(), request.to(),
                 groupBy, series, boxes(where));
@@ -186,8 +180,7 @@ public class MetricResource {
     }
 
     private Metric metric(String name) {
-        return pipeline.metric(name).orElseThrow(() -> Problem.of(404, "unknown-metric", "Unknown metric",
-                "no metric '" + name + "' in the pipeline").with("known", pipeline.metrics().keySet()).exception());
+        return pipeline.metric(name).orElseThrow(() -> Problems.unknownMetric(pipeline, name).exception());
     }
 
     /**

@@ -3,7 +3,6 @@ package io.pulse.query.api;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.pulse.query.series.Series;
-import io.pulse.query.series.WhereFilter;
 import java.time.Instant;
 import java.util.List;
 

@@ -1,6 +1,7 @@
 package io.pulse.query.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pulse.common.http.MediaTypes;
 import io.pulse.common.json.Json;
 import io.pulse.query.series.Series;
 import jakarta.ws.rs.Produces;
@@ -23,7 +24,7 @@ import java.nio.charset.StandardCharsets;
  * per row). Rows are written as they are produced.
  */
 @Provider
-@Produces({MetricResource.CSV, MetricResource.NDJSON})
+@Produces({MediaTypes.CSV, MediaTypes.NDJSON})
 public class SeriesRowsWriter implements MessageBodyWriter<SeriesResponse> {
 
     @Override
@@ -35,7 +36,7 @@ public class SeriesRowsWriter implements MessageBodyWriter<SeriesResponse> {
     public void writeTo(SeriesResponse answer, Class<?> type, Type genericType, Annotation[] annotations,
                         MediaType mediaType, MultivaluedMap<String, Object> headers, OutputStream entity) throws IOException {
         Writer out = new BufferedWriter(new OutputStreamWriter(entity, StandardCharsets.UTF_8));
-        if (mediaType.isCompatible(MediaType.valueOf(MetricResource.CSV))) {
+        if (mediaType.isCompatible(MediaType.valueOf(MediaTypes.CSV))) {
             csv(answer, out);
         } else {
             ndjson(answer, out);

@@ -1,7 +1,6 @@
 package io.pulse.query.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.pulse.query.series.WhereFilter;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

@@ -29,8 +29,8 @@ public class RetentionJob {
 
     Clock clock = Clock.systemUTC();
 
-    /** Runs every {@code pulse.query.retention-interval} (1 hour by default), and once shortly after start-up. */
-    @Scheduled(every = "${pulse.query.retention-interval:1h}", delay = 1, concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    /** Runs every {@link io.pulse.query.QueryConfig#retentionInterval()}, and once shortly after start-up. */
+    @Scheduled(every = "${pulse.query.retention-interval}", delay = 1, concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     @Transactional
     public void dropExpired() {
         for (Metric metric : pipeline.metrics().values()) {

@@ -230,6 +230,15 @@ class MetricResourceTest {
     }
 
     @Test
+    void anAnswerHoldsAtMost10000Points() {
+        // 10,000 one-minute steps from midnight end at 22:40 on the seventh day.
+        String series = "/v1/metrics/delivery_time/series";
+        given().queryParams(Map.of("step", "1m", "from", "2018-01-01T00:00:00Z", "to", "2018-01-07T22:40:00Z"))
+                .when().get(series).then().statusCode(200);
+        badRequest(series, Map.of("step", "1m", "from", "2018-01-01T00:00:00Z", "to", "2018-01-07T22:41:00Z"), "step");
+    }
+
+    @Test
     void unknownMetricAndRouteAre404Problems() {
         given().when().get("/v1/metrics/nope/series").then().statusCode(404)
                 .contentType("application/problem+json")

@@ -1,10 +1,11 @@
-package io.pulse.query.series;
+package io.pulse.query.api;
 
 import io.pulse.common.pipeline.Aggregation;
 import io.pulse.common.pipeline.Durations;
 import io.pulse.common.pipeline.Metric;
 import io.pulse.common.problem.Problem;
 import io.pulse.common.problem.ProblemException;
+import io.pulse.query.series.SeriesRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;

@@ -1,4 +1,4 @@
-package io.pulse.query.series;
+package io.pulse.query.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.pulse.query.series;
+package io.pulse.query.api;
 
 import io.pulse.common.derive.DerivedField;
 import io.pulse.common.derive.GeohashCell;

@@ -1,0 +1,33 @@
+package io.pulse.common.problem;
+
+import io.pulse.common.pipeline.Pipeline;
+
+/** The problems more than one Pulse endpoint answers, so each says them the same way. */
+public final class Problems {
+
+    private Problems() {
+    }
+
+    /** The 404 for an event type the pipeline does not declare, listing those it does. */
+    public static Problem unknownEventType(Pipeline pipeline, String typeName) {
+        return Problem.of(404, "unknown-event-type", "Unknown event type", "no event type '" + typeName
+                + "' in the pipeline").with("known", pipeline.eventTypes().keySet());
+    }
+
+    /** The 404 for a metric the pipeline does not declare, listing those it does. */
+    public static Problem unknownMetric(Pipeline pipeline, String metricName) {
+        return Problem.of(404, "unknown-metric", "Unknown metric", "no metric '" + metricName + "' in the pipeline")
+                .with("known", pipeline.metrics().keySet());
+    }
+
+    /**
+     * The 413 for a body over its limit, with the limit in {@code limit_bytes}.
+     *
+     * @param what   what was too large, as the problem type names it: {@code body}, {@code upload}
+     * @param detail what exceeded which limit, and what to do instead
+     */
+    public static Problem tooLarge(String what, long limitBytes, String detail) {
+        String title = Character.toUpperCase(what.charAt(0)) + what.substring(1) + " too large";
+        return Problem.of(413, what + "-too-large", title, detail).with("limit_bytes", limitBytes);
+    }
+}
