@@ -166,11 +166,10 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * New services spend their first minute compiling their hot code: the aggregation's C2 compiler thread took a
-     * third of its CPU over its first million events (JFR), and still a third of it during a measured run after
-     * 50,000 warm-up events, about a sixth after 300,000 (per-thread CPU from {@code /proc}). Each workload runs once
-     * first, unmeasured and unchecked, so the figures are those of running services and the first workload is not
-     * the only one to pay for the compilation.
+     * New services spend their first minute compiling their hot code (the JIT compiler threads take a large share
+     * of the CPU until the hot paths are compiled; see docs/benchmarks.md). Each workload runs once first, unmeasured
+     * and unchecked, so the figures are those of running services and the first workload is not the only one to pay
+     * for the compilation.
      */
     private void warmUp(Pipeline pipeline, List<Workload> chosen, Ingestion ingestion) throws Exception {
         if (warmUp <= 0) {

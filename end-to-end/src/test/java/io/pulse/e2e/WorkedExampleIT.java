@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole platform as users run it: the three packaged services as separate processes, a real broker and a real
- * PostgreSQL, started by the same code as {@code ./pulse up}. The sample file goes in over HTTP and the design's
+ * PostgreSQL, started by the same code as {@code ./pulse up}. The sample file goes in over HTTP and the README's
  * worked example must come out of the query API exactly.
  */
 class WorkedExampleIT {
@@ -50,7 +50,7 @@ class WorkedExampleIT {
         assertThat(sent.path("accepted").asInt()).isEqualTo(3);
         assertThat(sent.path("rejected").asInt()).isZero();
 
-        // From the design: 18:11 no data; 18:12–18:15 20; 18:16–18:21 25.5; 18:22–18:23 31; 18:24 42.5.
+        // From the README: 18:11 no data; 18:12–18:15 20; 18:16–18:21 25.5; 18:22–18:23 31; 18:24 42.5.
         List<Double> expected = new ArrayList<>();
         expected.add(null);
         expected.addAll(Arrays.asList(20.0, 20.0, 20.0, 20.0, 25.5, 25.5, 25.5, 25.5, 25.5, 25.5, 31.0, 31.0, 42.5));

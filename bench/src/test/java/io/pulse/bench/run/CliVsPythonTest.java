@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class CliVsPythonTest {
 
-    /** The design's worked example: 18:11:08 (20), 18:15:19 (31), 18:23:19 (54), window 10 minutes. */
+    /** The README's worked example: 18:11:08 (20), 18:15:19 (31), 18:23:19 (54), window 10 minutes. */
     @Test
     void theBenchsOwnMovingAverageGivesTheWorkedExampleUpToOneMinutePastTheLastEvent() {
         long[] times = {millis("2018-12-26T18:11:08.509Z"), millis("2018-12-26T18:15:19.903Z"), millis("2018-12-26T18:23:19.903Z")};

@@ -17,7 +17,7 @@ class WindowedPointsTest {
 
     private static final Duration MINUTE = Duration.ofMinutes(1);
 
-    /** The design's worked example: 20 at 18:11:08, 31 at 18:15:19, 54 at 18:23:19, in minute buckets. */
+    /** The README's worked example: 20 at 18:11:08, 31 at 18:15:19, 54 at 18:23:19, in minute buckets. */
     private static final NavigableMap<Instant, Bucket> WORKED_EXAMPLE = new TreeMap<>(Map.of(
             Instant.parse("2018-12-26T18:11:00Z"), Bucket.EMPTY.add(20),
             Instant.parse("2018-12-26T18:15:00Z"), Bucket.EMPTY.add(31),

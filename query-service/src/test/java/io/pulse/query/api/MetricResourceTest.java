@@ -58,7 +58,7 @@ class MetricResourceTest {
         }
     }
 
-    /** The design's worked example: 18:11:08 → 20 and 18:15:19 → 31 from one client, 18:23:19 → 54 from another. */
+    /** The README's worked example: 18:11:08 → 20 and 18:15:19 → 31 from one client, 18:23:19 → 54 from another. */
     private List<BucketUpdate> workedExample(Instant updatedAt) {
         return List.of(
                 bucket(air, "18:11", Bucket.EMPTY.add(20), updatedAt),
