@@ -11,6 +11,15 @@ public final class Topics {
     public static final String DUPLICATES = "events.duplicates";
     /** The current value of every bucket, keyed by metric, group and start; compacted. */
     public static final String AGGREGATES = "aggregates";
+    /**
+     * The replies of ingest requests sent with an {@code Idempotency-Key}, keyed by that key and written in the same
+     * transaction as the request's events; compacted and deleted after the idempotency horizon.
+     */
+    public static final String INGEST_REQUESTS = "ingest.requests";
+    /** The idempotency horizon's default (ingest's {@code pulse.ingest.idempotency-horizon}), the topic's retention. */
+    public static final long INGEST_REQUESTS_RETENTION_MS = 24L * 60 * 60 * 1000;
+    /** The latest status of every upload, keyed by upload id; compacted, read whole by every ingest replica. */
+    public static final String UPLOADS_STATUS = "uploads.status";
 
     private static final String EVENTS_PREFIX = "events.";
 

@@ -44,7 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Not a test: a measurement, run only by the {@code benchmark} profile (see docs/benchmarks.md).
  * NDJSON translation events of about 220 bytes go over HTTP through the packaged ingest service into Kafka, next to
  * a plain Kafka producer sending the same lines to the same topic of the same broker in the same run, with the
- * producer settings ingest uses. The figures are reported as a ratio of the two. Then the same for real-shaped
+ * batching settings ingest uses but no transactions (ingest writes each request in one). The figures are reported as a ratio of the two. Then the same for real-shaped
  * frames ({@link RealShapedFrames}: about 2 KB each, nested fields, repeated keys, CRLF line ends), in frames and
  * MB per second: large events cost ingest by their bytes (parsing, validation, the copy to Kafka) more than by
  * their number.
@@ -170,7 +170,10 @@ class IngestBenchmark {
         return SERVICE_JVM_OPTIONS.isBlank() ? List.of() : List.of(SERVICE_JVM_OPTIONS.trim().split("\\s+"));
     }
 
-    /** Seconds for a producer configured as ingest's to have Kafka acknowledge the first {@code count} lines. */
+    /**
+     * Seconds for a producer with ingest's batching settings to have Kafka acknowledge the first {@code count} lines;
+     * not transactional, so the ratio includes what ingest's one transaction per request costs.
+     */
     private static double plainProducer(KafkaBroker broker, Input input, int count) throws Exception {
         Map<String, Object> config = new HashMap<>();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());

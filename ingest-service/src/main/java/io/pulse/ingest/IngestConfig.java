@@ -3,6 +3,7 @@ package io.pulse.ingest;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Optional;
 
 @ConfigMapping(prefix = "pulse.ingest")
 public interface IngestConfig {
@@ -22,4 +23,34 @@ public interface IngestConfig {
     /** Most item errors listed in one 202 answer; every rejected item still reaches the dead-letter topic. */
     @WithDefault("100")
     int maxReportedErrors();
+
+    /**
+     * Transactional producers shared by the requests and uploads of this instance: each request is one Kafka
+     * transaction, and a producer runs one transaction at a time, so this many requests are written at once; the
+     * others wait for a free one up to the ack timeout.
+     */
+    @WithDefault("4")
+    int producerPoolSize();
+
+    /**
+     * The start of the pool's transactional ids (the pool slot's number follows). Stable across restarts of one
+     * instance, so a restarted instance fences its predecessor's unfinished transactions; distinct between instances
+     * running at once. Defaults to {@code pulse-ingest-<host name>-<HTTP port>}.
+     */
+    Optional<String> transactionalIdPrefix();
+
+    /** How long a committed Idempotency-Key answers its stored reply; also the retention of ingest.requests. */
+    @WithDefault("24h")
+    Duration idempotencyHorizon();
+
+    /**
+     * Most bytes of a rejected item's text kept on its dead letter; a longer one keeps its beginning, with the whole
+     * item's length and SHA-256, so that a dead letter always fits in one Kafka record.
+     */
+    @WithDefault("65536")
+    int deadLetterMaxRawBytes();
+
+    /** Rows of an upload written per Kafka transaction: an upload is committed in chunks of this many records. */
+    @WithDefault("10000")
+    int uploadTransactionRecords();
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pulse.common.Topics;
+import io.pulse.common.pipeline.Durations;
 import io.pulse.common.pipeline.Pipeline;
 import io.pulse.common.pipeline.PipelineLoader;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Iterator;
@@ -142,6 +144,38 @@ class OverlayMatchesServicesTest {
         assertThat(problems).isEmpty();
     }
 
+    /** Kubernetes' default when a pod spec gives none. */
+    private static final long DEFAULT_GRACE_SECONDS = 30;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void eachPodIsGivenTimeToDrainAsItsServiceDoes(String name) {
+        Overlay overlay = Overlay.render(name);
+        List<String> problems = new ArrayList<>();
+        for (String service : ServiceModule.NAMES) {
+            ServiceModule module = ServiceModule.read(service);
+            Optional<Duration> timeout = module.property("quarkus.shutdown.timeout").flatMap(Durations::parse);
+            if (timeout.isEmpty()) {
+                problems.add(service + ": sets no quarkus.shutdown.timeout, so requests in flight are cut on SIGTERM");
+                continue;
+            }
+            boolean delayed = module.property("quarkus.shutdown.delay-enabled").map(Boolean::parseBoolean).orElse(false);
+            Duration delay = delayed ? module.property("quarkus.shutdown.delay").flatMap(Durations::parse)
+                    .orElse(Duration.ZERO) : Duration.ZERO;
+            JsonNode spec = Overlay.podSpec(workload(overlay, service));
+            long grace = spec.path("terminationGracePeriodSeconds").asLong(DEFAULT_GRACE_SECONDS);
+            long preStop = container(workload(overlay, service), service).path("lifecycle").path("preStop")
+                    .path("sleep").path("seconds").asLong(0);
+            long drain = preStop + delay.toSeconds() + timeout.get().toSeconds();
+            if (grace <= drain) {
+                problems.add(service + ": terminationGracePeriodSeconds " + grace + " leaves no time after its drain ("
+                        + "preStop " + preStop + " s + quarkus.shutdown.delay " + delay.toSeconds()
+                        + " s + quarkus.shutdown.timeout " + timeout.get().toSeconds() + " s) to stop");
+            }
+        }
+        assertThat(problems).isEmpty();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"dev", "prod"})
     void everyEnvironmentVariableSetsAKeyTheServiceReads(String name) {
@@ -246,6 +280,8 @@ class OverlayMatchesServicesTest {
         expected.put(Topics.LATE, "delete");
         expected.put(Topics.DUPLICATES, "delete");
         expected.put(Topics.AGGREGATES, "compact");
+        expected.put(Topics.INGEST_REQUESTS, "compact,delete");
+        expected.put(Topics.UPLOADS_STATUS, "compact");
 
         Map<String, String> created = new TreeMap<>();
         Map<String, Integer> partitions = new TreeMap<>();

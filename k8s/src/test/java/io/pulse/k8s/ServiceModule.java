@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -37,6 +38,17 @@ record ServiceModule(String name, int httpPort, Set<String> environmentVariables
         }
         int port = Integer.parseInt(properties.getProperty("quarkus.http.port"));
         return new ServiceModule(name, port, Set.copyOf(variables), dir);
+    }
+
+    /** A setting as the packaged service runs it (the prod profile's value, else the plain key's), if set. */
+    Optional<String> property(String key) {
+        Properties properties = new Properties();
+        try (Reader in = Files.newBufferedReader(dir.resolve("src/main/resources/application.properties"))) {
+            properties.load(in);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + name + "'s application.properties", e);
+        }
+        return Optional.ofNullable(properties.getProperty("%prod." + key, properties.getProperty(key)));
     }
 
     String image() {

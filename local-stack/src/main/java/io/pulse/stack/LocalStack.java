@@ -103,6 +103,8 @@ public final class LocalStack implements AutoCloseable {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("quarkus.http.host", "127.0.0.1");
         p.put("quarkus.banner.enabled", "false");
+        // No load balancer routes to these processes: a stop need not wait for one to notice readiness go down.
+        p.put("quarkus.shutdown.delay", "0s");
         p.put("kafka.bootstrap.servers", kafka.bootstrapServers());
         p.put("pulse.pipeline.file", config.pipeline());
         switch (service) {
@@ -112,7 +114,9 @@ public final class LocalStack implements AutoCloseable {
                 p.put("quarkus.datasource.username", PostgresServer.USER);
                 p.put("quarkus.datasource.password", PostgresServer.PASSWORD);
             }
-            case INGEST -> p.put("pulse.ingest.uploads.directory", config.dataDir().resolve("uploads").toString());
+            // each instance spools its own uploads: a starting one clears what an earlier process left in its directory
+            case INGEST -> p.put("pulse.ingest.uploads.directory",
+                    config.dataDir().resolve(instance).resolve("uploads").toString());
         }
         return p;
     }
@@ -150,6 +154,21 @@ public final class LocalStack implements AutoCloseable {
         return postgres.jdbcUrl();
     }
 
+    /**
+     * Stops PostgreSQL, keeping its data and everything else running, as a database outage would; {@link
+     * #startPostgres()} brings it back on the same port.
+     */
+    public void stopPostgres() {
+        started.remove(postgres);
+        postgres.close();
+    }
+
+    /** Starts PostgreSQL again after {@link #stopPostgres()}, on its port and with its data. */
+    public void startPostgres() {
+        postgres = PostgresServer.start(config.dataDir().resolve("postgres"), config.postgresPort());
+        started.add(0, postgres);
+    }
+
     /** Stops and starts one service again, keeping everything else running; used to test crash recovery. */
     public ServiceProcess restart(Service service, boolean crash, PrintStream out) {
         ServiceProcess old = services.get(service);
@@ -166,8 +185,9 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /**
-     * Starts one more instance of a service on its own port and, for the aggregation, its own state directory;
-     * instances of the aggregation share the work by partitions. Stopped with the stack.
+     * Starts one more instance of a service on its own port and, for the aggregation and ingest, its own state or
+     * upload directory; instances of the aggregation share the work by partitions, instances of ingest answer for
+     * every upload. Stopped with the stack.
      */
     public ServiceProcess startInstance(Service service, int port, String instance, PrintStream out) {
         ServiceProcess process = launch(service, port, instance, ServiceLogs.prefixed(out));
@@ -181,6 +201,19 @@ public final class LocalStack implements AutoCloseable {
                 SERVICE_JVM, logs, instance);
         started.add(process);
         return process;
+    }
+
+    /** Stops the Kafka broker as an outage would, its data kept; {@link #startKafka()} brings it back on its port. */
+    public void stopKafka() {
+        kafka.close();
+    }
+
+    /** Starts the broker {@link #stopKafka()} stopped, on the same ports and data. */
+    public void startKafka() {
+        KafkaBroker restarted = KafkaBroker.start(config.dataDir().resolve("kafka"), config.kafkaPort(),
+                config.controllerPort());
+        started.set(started.indexOf(kafka), restarted);
+        kafka = restarted;
     }
 
     @Override

@@ -11,6 +11,13 @@ public interface QueryConfig {
     @WithDefault("10000")
     long maxPoints();
 
+    /**
+     * Most exports streaming at once; one more is a 429. Each holds a database connection and a worker thread while
+     * its client reads, so the pool keeps connections for interactive questions.
+     */
+    @WithDefault("2")
+    int maxConcurrentExports();
+
     /** Time between heartbeat events on a live stream, idle or busy, so proxies keep the connection open. */
     @WithDefault("15s")
     Duration liveHeartbeat();
@@ -18,4 +25,15 @@ public interface QueryConfig {
     /** How often buckets older than their metric's retention are dropped (also once shortly after start-up). */
     @WithDefault("1h")
     Duration retentionInterval();
+
+    /**
+     * How long the consumers wait before storing a batch again while PostgreSQL is unavailable; the wait doubles
+     * after each failed attempt, up to {@link #storeRetryMaxBackoff()}.
+     */
+    @WithDefault("500ms")
+    Duration storeRetryBackoff();
+
+    /** The longest wait between attempts to store while PostgreSQL is unavailable; also the 503's Retry-After. */
+    @WithDefault("10s")
+    Duration storeRetryMaxBackoff();
 }

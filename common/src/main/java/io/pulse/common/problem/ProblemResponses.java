@@ -19,7 +19,8 @@ public final class ProblemResponses {
     private ProblemResponses() {
     }
 
-    static Response of(Problem problem) {
+    /** The answer carrying {@code problem}, with its status. */
+    public static Response of(Problem problem) {
         return Response.status(problem.getStatus()).type(MediaTypes.PROBLEM_JSON).entity(Json.writeString(problem)).build();
     }
 
@@ -51,6 +52,12 @@ public final class ProblemResponses {
     /** A fault of the service, not of the request: logged in full, answered without internals. */
     @Provider
     public static class UnexpectedMapper implements ExceptionMapper<Exception> {
+
+        /** The 500 itself, for a service's own mapper of {@link Exception} that answers some failures otherwise. */
+        public static Response unexpected(Exception e) {
+            return new UnexpectedMapper().toResponse(e);
+        }
+
         @Override
         public Response toResponse(Exception e) {
             LOG.error("unexpected failure", e);

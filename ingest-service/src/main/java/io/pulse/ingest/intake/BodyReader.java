@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pulse.common.event.DeadLetter;
 import io.pulse.common.event.FieldError;
 import io.pulse.common.http.MediaTypes;
 import io.pulse.common.json.Json;
@@ -18,8 +19,10 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -59,15 +62,29 @@ public final class BodyReader {
         }
     }
 
-    /** One line's bytes, kept up to {@link #MAX_LINE_BYTES}. */
+    /**
+     * One line's bytes, kept up to {@link #MAX_LINE_BYTES}. Past that, the rest of the line is only counted and
+     * hashed, so its dead letter can name the whole line it stands for.
+     */
     private static final class LineBuffer {
         private byte[] bytes = new byte[1024];
         private int length;
         private boolean tooLong;
+        private long wholeLength;
+        private MessageDigest whole;
 
         void append(byte[] source, int offset, int count) {
             int kept = Math.min(count, MAX_LINE_BYTES - length);
-            tooLong |= kept < count;
+            if (kept < count && !tooLong) {
+                tooLong = true;
+                whole = DeadLetter.sha256();
+                whole.update(bytes, 0, length);
+                wholeLength = length;
+            }
+            if (tooLong) {
+                whole.update(source, offset, count);
+                wholeLength += count;
+            }
             if (length + kept > bytes.length) {
                 bytes = Arrays.copyOf(bytes, Math.max(length + kept, Math.min(2 * bytes.length, MAX_LINE_BYTES)));
             }
@@ -82,6 +99,8 @@ public final class BodyReader {
         void reset() {
             length = 0;
             tooLong = false;
+            wholeLength = 0;
+            whole = null;
         }
 
         /** The line as text, bad bytes replaced: only for echoing back a rejected line. */
@@ -120,8 +139,9 @@ public final class BodyReader {
             return;
         }
         if (line.tooLong) {
-            handler.malformed(number, line.text(), List.of(new FieldError("", "line " + number + " is longer than "
-                    + MAX_LINE_BYTES + " bytes; only its beginning is kept")));
+            handler.tooLong(number, line.text(), line.wholeLength, HexFormat.of().formatHex(line.whole.digest()),
+                    List.of(new FieldError("", "line " + number + " is longer than " + MAX_LINE_BYTES
+                            + " bytes; only its beginning is kept")));
             return;
         }
         if (!line.isUtf8()) {

@@ -16,8 +16,8 @@ import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Validates each item as it is read and hands it to Kafka at once: valid ones to the type's topic, the others with
- * every reason to the dead-letter topic. Counts are readable from other threads while items arrive (upload progress).
+ * Validates each item as it is read and hands it at once to the delivery's Kafka transaction: valid ones to the
+ * type's topic, the others with every reason to the dead-letter topic. Counts are readable from other threads while items arrive (upload progress).
  * Accepted events whose buckets already closed when the items were received are counted as backfill too
  * ({@link BackfillRule}).
  */
@@ -39,17 +39,18 @@ public final class ItemCollector implements ItemHandler {
 
     /**
      * @param metrics   the metrics reading the type, for what counts as backfill
+     * @param delivery  where the items go: the Kafka transaction (or transactions) of the request or upload
      * @param received  when the items were received: kept on dead letters, and the time backfill is measured at
      * @param source    where the items come from, kept on each dead letter with the item's index
      * @param maxErrors how many rejected items' reasons to keep for the answer; every one still goes to Kafka
      */
-    public ItemCollector(EventType type, List<Metric> metrics, EventValidator validator, EventRouter router,
+    public ItemCollector(EventType type, List<Metric> metrics, EventValidator validator, EventRouter.Delivery delivery,
                          MeterRegistry registry, Instant received, String source, int maxErrors) {
         this.type = type;
         this.backfillRule = new BackfillRule(metrics);
         this.receivedMillis = received.toEpochMilli();
         this.validator = validator;
-        this.delivery = router.delivery(type);
+        this.delivery = delivery;
         this.received = received;
         this.source = source;
         this.maxErrors = maxErrors;
@@ -72,7 +73,17 @@ public final class ItemCollector implements ItemHandler {
 
     @Override
     public void malformed(long index, String raw, List<FieldError> reasons) {
-        delivery.deadLetter(new DeadLetter(type.name(), raw, reasons, received, source + " " + index));
+        rejected(index, new DeadLetter(type.name(), raw, reasons, received, source + " " + index), reasons);
+    }
+
+    @Override
+    public void tooLong(long index, String beginning, long bytes, String sha256, List<FieldError> reasons) {
+        rejected(index, new DeadLetter(type.name(), beginning, reasons, received, source + " " + index, true, bytes,
+                sha256), reasons);
+    }
+
+    private void rejected(long index, DeadLetter letter, List<FieldError> reasons) {
+        delivery.deadLetter(letter);
         rejected.incrementAndGet();
         rejectedCounter.increment();
         synchronized (errors) {

@@ -16,4 +16,10 @@ public interface ItemHandler {
 
     /** An item that is not well-formed JSON (only in NDJSON, where lines stand alone). */
     void malformed(long index, String raw, List<FieldError> errors);
+
+    /**
+     * A line longer than the reader keeps: its beginning, with the whole line's length in bytes and its SHA-256 (hex),
+     * so the dead letter names the line it stands for.
+     */
+    void tooLong(long index, String beginning, long bytes, String sha256, List<FieldError> errors);
 }

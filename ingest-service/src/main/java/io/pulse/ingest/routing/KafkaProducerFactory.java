@@ -3,8 +3,6 @@ package io.pulse.ingest.routing;
 import io.pulse.common.kafka.NativeLz4;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Disposes;
-import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import java.util.HashMap;
 import java.util.Map;
@@ -14,7 +12,10 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** The one producer of the service: idempotent and acknowledged by all replicas, so a 202 means durable. */
+/**
+ * Makes the producers of the pool: transactional (so a request's records become visible together or not at all),
+ * hence idempotent and acknowledged by all in-sync replicas, so a commit means durable.
+ */
 @ApplicationScoped
 public class KafkaProducerFactory {
 
@@ -23,10 +24,9 @@ public class KafkaProducerFactory {
     @Identifier("default-kafka-broker")
     Map<String, Object> kafkaConfig;
 
-    @Produces
-    @ApplicationScoped
-    Producer<String, byte[]> producer() {
+    Producer<String, byte[]> transactional(String transactionalId) {
         Map<String, Object> config = new HashMap<>(kafkaConfig);
+        config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
@@ -36,9 +36,5 @@ public class KafkaProducerFactory {
         config.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
         NativeLz4.load();
         return new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
-    }
-
-    void close(@Disposes Producer<String, byte[]> producer) {
-        producer.close();
     }
 }

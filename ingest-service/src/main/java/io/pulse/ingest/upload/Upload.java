@@ -12,17 +12,19 @@ final class Upload {
     private final String type;
     private final String format;
     private final long bytes;
+    private final String sha256;
     private final Instant receivedAt;
     private volatile ItemCollector collector;
     private volatile UploadStatus.State state = UploadStatus.State.PROCESSING;
     private volatile String failure;
     private volatile Instant finishedAt;
 
-    Upload(String id, String type, String format, long bytes, Instant receivedAt) {
+    Upload(String id, String type, String format, long bytes, String sha256, Instant receivedAt) {
         this.id = id;
         this.type = type;
         this.format = format;
         this.bytes = bytes;
+        this.sha256 = sha256;
         this.receivedAt = receivedAt;
     }
 
@@ -62,7 +64,7 @@ final class Upload {
         long backfill = c == null ? 0 : c.backfill();
         List<ItemCollector.ItemErrors> errors = c == null ? List.of() : c.errors().stream().map(Upload::safe).toList();
         return new UploadStatus(id, type, format, now, bytes, accepted + rejected, accepted, rejected, backfill, errors,
-                failure, receivedAt, finishedAt);
+                failure, receivedAt, finishedAt, sha256);
     }
 
     /**

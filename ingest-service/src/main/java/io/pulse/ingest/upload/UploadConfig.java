@@ -7,7 +7,7 @@ import java.time.Duration;
 @ConfigMapping(prefix = "pulse.ingest.uploads")
 public interface UploadConfig {
 
-    /** Where uploads are spooled while they are processed, and where their state is kept between restarts. */
+    /** Where uploads are spooled while they are read, with a claim on each so a restart here marks it failed. */
     @WithDefault("${java.io.tmpdir}/pulse-uploads")
     String directory();
 
@@ -15,9 +15,23 @@ public interface UploadConfig {
     @WithDefault("10737418240")
     long maxBytes();
 
-    /** How often progress is saved to disk and pushed to server-sent-event subscribers. */
+    /**
+     * Most bytes the spooled files of this replica may take together; an upload that would go past it gets 507.
+     * Keep it below the free space of the directory's volume.
+     */
+    @WithDefault("21474836480")
+    long maxSpoolBytes();
+
+    /** How often the progress of the upload being read is published and pushed to server-sent-event subscribers. */
     @WithDefault("250ms")
     Duration progressInterval();
+
+    /**
+     * How long an upload may go without a status from the replica reading it (it publishes one at least every
+     * sixth of this) before every replica reports it failed: that replica is gone.
+     */
+    @WithDefault("2m")
+    Duration stalledAfter();
 
     /** How many rejected rows' reasons an upload's status lists; every rejected row still reaches the dead letters. */
     @WithDefault("20")

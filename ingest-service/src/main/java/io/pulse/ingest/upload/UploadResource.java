@@ -11,12 +11,14 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.Cancellable;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
@@ -25,13 +27,15 @@ import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
 import java.nio.charset.UnsupportedCharsetException;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
 /**
  * {@code /v1/uploads}: files of any size, answered with an id as soon as they are on disk, then read into Kafka in
- * the background; progress by {@code GET} or pushed as server-sent events.
+ * the background; progress by {@code GET} or pushed as server-sent events, from any replica. The same file sent
+ * again as the same type is answered with the earlier upload, unless {@code repeat=true} asks to count it again.
  */
 @Path("/v1/uploads")
 public class UploadResource {
@@ -54,19 +58,30 @@ public class UploadResource {
     @Consumes({MediaTypes.CSV, MediaTypes.NDJSON})
     @Produces(MediaType.APPLICATION_JSON)
     public Response upload(@PathParam("type") String typeName, @HeaderParam("Content-Type") MediaType contentType,
-                           @HeaderParam("Content-Length") Long contentLength, InputStream body) throws IOException {
+                           @HeaderParam("Content-Length") Long contentLength,
+                           @QueryParam("repeat") @DefaultValue("false") boolean repeat, InputStream body)
+            throws IOException {
         EventType type = pipeline.eventType(typeName)
                 .orElseThrow(() -> Problems.unknownEventType(pipeline, typeName).exception());
         EventResource.requireContentType(contentType, MediaTypes.CSV + " or " + MediaTypes.NDJSON);
         if (contentLength != null && contentLength > config.maxBytes()) {
             throw Uploads.tooLarge(config.maxBytes()).exception();
         }
-        String id;
+        Uploads.Received received;
         if (contentType.isCompatible(MediaType.valueOf(MediaTypes.NDJSON))) {
             EventResource.requireUtf8(contentType);
-            id = uploads.receive(type, NDJSON_FORMAT, StandardCharsets.UTF_8, body);
+            received = uploads.receive(type, NDJSON_FORMAT, StandardCharsets.UTF_8, body, contentLength, repeat);
         } else {
-            id = uploads.receive(type, CSV_FORMAT, charset(contentType), body);
+            received = uploads.receive(type, CSV_FORMAT, charset(contentType), body, contentLength, repeat);
+        }
+        String id = received.status().uploadId();
+        if (received.repeat()) {
+            // The earlier upload answers for this one: its id, where to follow it, and how it stands now.
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("upload_id", id);
+            answer.put("duplicate", true);
+            answer.put("status", received.status());
+            return Response.ok(answer).header("Location", "/v1/uploads/" + id).build();
         }
         return Response.accepted(Map.of("upload_id", id)).header("Location", "/v1/uploads/" + id).build();
     }
@@ -78,7 +93,10 @@ public class UploadResource {
         return uploads.status(id).orElseThrow(() -> unknown(id).exception());
     }
 
-    /** Pushes the status each time it changes, every progress interval at most, and ends with the final one. */
+    /**
+     * Pushes the status each time it changes, every progress interval at most, and ends with the final one; any
+     * replica follows it from {@code uploads.status}.
+     */
     @GET
     @Path("/{id}/events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
@@ -106,8 +124,8 @@ public class UploadResource {
     }
 
     private static Problem unknown(String id) {
-        return Problem.of(404, "unknown-upload", "Unknown upload", "no upload '" + id + "' in this service; "
-                + "uploads are known to the process that received them and the ones after it on the same directory");
+        return Problem.of(404, "unknown-upload", "Unknown upload", "no upload '" + id + "' was ever received by this "
+                + "service");
     }
 
     /** CSV exports come in many charsets; the declared one is used, UTF-8 when none is. */

@@ -7,8 +7,8 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Where an upload stands, as {@code GET /v1/uploads/{id}} answers it, each server-sent event carries it and its
- * state file keeps it.
+ * Where an upload stands, as {@code GET /v1/uploads/{id}} answers it, each server-sent event carries it and the
+ * {@code uploads.status} topic keeps it for every replica.
  *
  * @param uploadId   the upload's id
  * @param type       the event type its rows are sent as
@@ -24,13 +24,15 @@ import java.util.List;
  * @param failure    why the upload failed, when it did
  * @param receivedAt when the upload was received
  * @param finishedAt when it was done or failed
+ * @param sha256     the SHA-256 of the file's bytes, in hex: the same type and digest make a repeat upload; last,
+ *                   so that answers documented before it was added still read the same up to it
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record UploadStatus(@JsonProperty("upload_id") String uploadId, String type, String format, State state,
                            long bytes, @JsonProperty("rows_read") long rowsRead, long accepted, long rejected,
                            long backfill, List<ItemCollector.ItemErrors> errors, String failure,
                            @JsonProperty("received_at") Instant receivedAt,
-                           @JsonProperty("finished_at") Instant finishedAt) {
+                           @JsonProperty("finished_at") Instant finishedAt, String sha256) {
 
     /** An upload's life: processed in the background after it is received, then done or failed. */
     public enum State {
@@ -48,6 +50,6 @@ public record UploadStatus(@JsonProperty("upload_id") String uploadId, String ty
 
     UploadStatus failed(String why, Instant at) {
         return new UploadStatus(uploadId, type, format, State.FAILED, bytes, rowsRead, accepted, rejected, backfill,
-                errors, why, receivedAt, at);
+                errors, why, receivedAt, at, sha256);
     }
 }

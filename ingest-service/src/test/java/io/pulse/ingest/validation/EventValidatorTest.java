@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,6 +43,26 @@ class EventValidatorTest {
         }
 
         public int maxReportedErrors() {
+            return 10;
+        }
+
+        public int producerPoolSize() {
+            return 1;
+        }
+
+        public Optional<String> transactionalIdPrefix() {
+            return Optional.empty();
+        }
+
+        public Duration idempotencyHorizon() {
+            return Duration.ofHours(24);
+        }
+
+        public int deadLetterMaxRawBytes() {
+            return 65536;
+        }
+
+        public int uploadTransactionRecords() {
             return 10;
         }
     };

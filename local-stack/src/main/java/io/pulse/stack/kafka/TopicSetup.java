@@ -35,6 +35,12 @@ public final class TopicSetup {
         topics.add(new NewTopic(Topics.DUPLICATES, 1, (short) 1));
         topics.add(new NewTopic(Topics.AGGREGATES, partitions, (short) 1)
                 .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+        topics.add(new NewTopic(Topics.INGEST_REQUESTS, 1, (short) 1).configs(Map.of(
+                TopicConfig.CLEANUP_POLICY_CONFIG,
+                TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE,
+                TopicConfig.RETENTION_MS_CONFIG, String.valueOf(Topics.INGEST_REQUESTS_RETENTION_MS))));
+        topics.add(new NewTopic(Topics.UPLOADS_STATUS, 1, (short) 1)
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
         Properties config = new Properties();
         config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         try (Admin admin = Admin.create(config)) {

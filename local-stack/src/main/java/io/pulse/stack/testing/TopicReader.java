@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -19,6 +21,23 @@ public final class TopicReader {
 
     /** Every committed record on the topic up to its current end, in partition order. */
     public static List<ConsumerRecord<String, String>> readAll(String bootstrapServers, String topic) {
+        List<ConsumerRecord<String, String>> records = new ArrayList<>();
+        read(bootstrapServers, topic, Duration.ofSeconds(30), records::add);
+        return records;
+    }
+
+    /**
+     * How many committed records the topic holds up to its current end. Unlike the sum of end offsets, this leaves
+     * out the markers that transactions write and the records of aborted transactions.
+     */
+    public static long count(String bootstrapServers, String topic) {
+        LongAdder records = new LongAdder();
+        read(bootstrapServers, topic, Duration.ofMinutes(3), record -> records.increment());
+        return records.sum();
+    }
+
+    private static void read(String bootstrapServers, String topic, Duration limit,
+            Consumer<ConsumerRecord<String, String>> each) {
         Map<String, Object> config = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
@@ -29,15 +48,13 @@ public final class TopicReader {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            List<ConsumerRecord<String, String>> records = new ArrayList<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            long deadline = System.nanoTime() + limit.toNanos();
             while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("could not read " + topic + " to its end within 30 s");
+                    throw new IllegalStateException("could not read " + topic + " to its end within " + limit);
                 }
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+                consumer.poll(Duration.ofMillis(200)).forEach(each);
             }
-            return records;
         }
     }
 }

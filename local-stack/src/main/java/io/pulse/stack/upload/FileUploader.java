@@ -74,7 +74,8 @@ public final class FileUploader {
                 .POST(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> counted), size))
                 .build();
         HttpResponse<String> answer = send(post, HttpResponse.BodyHandlers.ofString());
-        if (answer.statusCode() != 202) {
+        // 200: the same file was uploaded before as this type; its earlier upload answers, and is followed instead
+        if (answer.statusCode() != 202 && answer.statusCode() != 200) {
             throw new UploadException("the upload was refused: " + problem(answer));
         }
         long expectedRows = counted.lines() - (format == Format.CSV ? 1 : 0);

@@ -3,7 +3,7 @@ package io.pulse.query.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.pulse.common.bucket.Bucket;
-import io.pulse.common.bucket.BucketUpdate;
+import io.pulse.common.bucket.BucketKey;
 import io.pulse.common.json.Json;
 import io.pulse.common.pipeline.Aggregation;
 import io.pulse.common.pipeline.Metric;
@@ -86,8 +86,9 @@ public class LiveResource {
             + "all groups roll up into {}), the bucket's start and end, count, 'values' of every aggregation the "
             + "metric keeps, merged over the stored groups it covers (never averaged averages), 'error' bounds of "
             + "the approximate ones, late events, and 'final' once every covered bucket is final. Event "
-            + "'heartbeat' every 15 s. A client more than 256 stored batches behind (a batch: the bucket changes "
-            + "of one transaction of the store, up to 2,000) is disconnected.")
+            + "'heartbeat' every 15 s. A client more than 256 batches behind (a batch: the bucket changes "
+            + "committed by any instance that this one heard of at once) is disconnected, and so is every client "
+            + "when this instance may have missed changes (its database connection was lost).")
     @APIResponse(responseCode = "200", description = "the event stream", content = @Content(
             mediaType = MediaType.SERVER_SENT_EVENTS, examples = @ExampleObject(name = "group_by=client_name",
             value = EXAMPLE)))
@@ -120,9 +121,9 @@ public class LiveResource {
 
     /** The roll-ups a batch changes: per bucket start, the group_by groups of its updated groups that pass where. */
     private static NavigableMap<Instant, Set<SortedMap<String, String>>> changed(
-            Metric metric, List<String> groupBy, Map<String, Set<String>> where, List<BucketUpdate> batch) {
+            Metric metric, List<String> groupBy, Map<String, Set<String>> where, List<BucketKey> batch) {
         NavigableMap<Instant, Set<SortedMap<String, String>>> changed = new TreeMap<>();
-        for (BucketUpdate u : batch) {
+        for (BucketKey u : batch) {
             if (u.metric().equals(metric.name()) && SeriesCalculator.matches(where, u.group())) {
                 changed.computeIfAbsent(u.start(), s -> new HashSet<>()).add(SeriesCalculator.kept(groupBy, u.group()));
             }

@@ -125,7 +125,7 @@ public class MetricResource {
         List<String> groupBy = by == null || by.isBlank() ? metric.groupBy() : QueryParameters.groupBy(metric, by, "by");
         int k = QueryParameters.integer("k", kText, 10, 1, 1000);
         WhereFilter filter = WhereFilter.parse(pipeline, metric, where);
-        Optional<Instant[]> range = range(metric, fromText, toText, metric.granularity(), false);
+        Optional<Instant[]> range = QueryRange.of(buckets, metric, fromText, toText, metric.granularity(), false);
         if (range.isEmpty()) {
             return new TopResponse(metric.name(), agg.wireName(), groupBy, null, null, k, List.of(), boxes(filter));
         }
@@ -154,7 +154,7 @@ public class MetricResource {
         WhereFilter where = WhereFilter.parse(pipeline, metric, whereTexts);
         String stepName = Durations.format(step);
         String windowName = window == null ? null : Durations.format(window);
-        Optional<Instant[]> range = range(metric, fromText, toText, step, window != null);
+        Optional<Instant[]> range = QueryRange.of(buckets, metric, fromText, toText, step, window != null);
         if (range.isEmpty()) {
             return new SeriesResponse(metric.name(), agg.wireName(), stepName, windowName, null, null, groupBy, List.of(),
                     boxes(where));
@@ -183,35 +183,7 @@ public class MetricResource {
         return pipeline.metric(name).orElseThrow(() -> Problems.unknownMetric(pipeline, name).exception());
     }
 
-    /**
-     * {@code [from, to)}: as given, or by default spanning the stored data (a moving window also shows the step
-     * after the last event); empty when nothing is stored and no range was given.
-     */
-    private Optional<Instant[]> range(Metric metric, String fromText, String toText, Duration step, boolean moving) {
-        Optional<Instant> from = QueryParameters.instant("from", fromText).map(t -> floor(t, metric.granularity()));
-        Optional<Instant> to = QueryParameters.instant("to", toText);
-        if (from.isEmpty() || to.isEmpty()) {
-            Optional<Instant[]> span = buckets.span(metric.name());
-            if (span.isEmpty()) {
-                return Optional.empty();
-            }
-            Instant lastEnd = span.get()[1].plus(metric.granularity());
-            from = from.or(() -> Optional.of(floor(span.get()[0], step)));
-            to = to.or(() -> Optional.of(moving ? lastEnd.plus(step) : lastEnd));
-        }
-        if (!from.get().isBefore(to.get())) {
-            throw QueryParameters.invalid("from", "must be before to (" + from.get() + " is not before " + to.get() + ")",
-                    List.of("a time before " + to.get()));
-        }
-        return Optional.of(new Instant[] {from.get(), to.get()});
-    }
-
     private List<Series> compute(SeriesRequest request) {
         return SeriesCalculator.compute(request, reader.read(request));
-    }
-
-    private static Instant floor(Instant t, Duration unit) {
-        long u = unit.toMillis();
-        return Instant.ofEpochMilli(Math.floorDiv(t.toEpochMilli(), u) * u);
     }
 }

@@ -78,7 +78,7 @@ public class SeriesRowsWriter implements MessageBodyWriter<SeriesResponse> {
         }
     }
 
-    private static String number(double value) {
+    static String number(double value) {
         return value == Math.rint(value) && Math.abs(value) < 1e15 ? Long.toString((long) value) : Double.toString(value);
     }
 

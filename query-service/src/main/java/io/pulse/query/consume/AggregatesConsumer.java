@@ -2,7 +2,6 @@ package io.pulse.query.consume;
 
 import io.pulse.common.bucket.BucketUpdate;
 import io.pulse.common.json.Json;
-import io.pulse.query.live.LiveUpdates;
 import io.pulse.query.store.BucketRepository;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,9 +12,11 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 /**
- * Keeps PostgreSQL in step with the {@code aggregates} topic, a batch per transaction, then tells live subscribers.
+ * Keeps PostgreSQL in step with the {@code aggregates} topic, a batch per transaction; the store tells every instance's
+ * live subscribers what it changed.
  * Offsets are committed after the transaction, so a crash replays a batch, which the store absorbs: values older than
- * the stored ones are ignored, revisions merged before are known by their identity.
+ * the stored ones are ignored, revisions merged before are known by their identity. While PostgreSQL is unavailable
+ * the batch waits and is tried again ({@link StoreRetry}).
  */
 @ApplicationScoped
 public class AggregatesConsumer {
@@ -26,7 +27,7 @@ public class AggregatesConsumer {
     BucketRepository buckets;
 
     @Inject
-    LiveUpdates live;
+    StoreRetry retry;
 
     @Incoming("aggregates")
     @Blocking
@@ -42,6 +43,6 @@ public class AggregatesConsumer {
                 LOG.errorf("skipping an aggregates record that is not a bucket: %s", value);
             }
         }
-        live.published(buckets.store(updates));
+        retry.untilStored(updates.size() + " bucket values", () -> buckets.store(updates));
     }
 }

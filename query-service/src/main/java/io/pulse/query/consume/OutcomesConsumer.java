@@ -16,7 +16,8 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * Counts what the dead-letter and duplicates topics hold, per event type, so a metric can say how many of its type's
- * events never reached a bucket. Both hold JSON with the event's {@code type}.
+ * events never reached a bucket. Both hold JSON with the event's {@code type}. While PostgreSQL is unavailable the
+ * batch waits and is tried again ({@link StoreRetry}).
  */
 @ApplicationScoped
 public class OutcomesConsumer {
@@ -24,16 +25,25 @@ public class OutcomesConsumer {
     @Inject
     EventOutcomes outcomes;
 
+    @Inject
+    StoreRetry retry;
+
     @Incoming("outcomes")
     @Blocking
-    public void count(ConsumerRecords<String, String> records) throws SQLException {
+    public void count(ConsumerRecords<String, String> records) {
         List<EventOutcomes.Counted> counted = new ArrayList<>(records.count());
         for (ConsumerRecord<String, String> r : records) {
             EventOutcomes.Outcome outcome = r.topic().equals(Topics.DUPLICATES) ? EventOutcomes.Outcome.DUPLICATE
                     : EventOutcomes.Outcome.DEAD_LETTER;
             counted.add(new EventOutcomes.Counted(r.topic(), r.partition(), r.offset(), typeOf(r.value()), outcome));
         }
-        outcomes.count(counted);
+        retry.untilStored(counted.size() + " outcome records", () -> {
+            try {
+                outcomes.count(counted);
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot count the outcome records", e);
+            }
+        });
     }
 
     private static String typeOf(String value) {

@@ -112,7 +112,7 @@ public class BucketReader {
         return Optional.empty();
     }
 
-    private static boolean needsSketches(Aggregation agg) {
+    static boolean needsSketches(Aggregation agg) {
         return agg.kind() == Aggregation.Kind.DISTINCT || agg.kind() == Aggregation.Kind.QUANTILE;
     }
 
@@ -120,7 +120,7 @@ public class BucketReader {
      * Whether {@code agg} reads the buckets' min and max; the others leave them out (null), which spares two columns
      * and two boxed doubles per row.
      */
-    private static boolean needsExtremes(Aggregation agg) {
+    static boolean needsExtremes(Aggregation agg) {
         return agg.kind() == Aggregation.Kind.MIN || agg.kind() == Aggregation.Kind.MAX;
     }
 
@@ -154,7 +154,7 @@ public class BucketReader {
      * The keys of the groups with buckets in the range that pass {@code where}, found among the daily roll-ups:
      * a group with a bucket in the range has a day row in it, and there are far fewer of those.
      */
-    private static List<String> matchingGroups(Connection connection, SeriesRequest request) throws SQLException {
+    static List<String> matchingGroups(Connection connection, SeriesRequest request) throws SQLException {
         List<String> keys = new ArrayList<>();
         try (PreparedStatement s = connection.prepareStatement("SELECT DISTINCT group_key FROM " + Rollup.DAY.table
                 + " WHERE metric = ? AND bucket_start >= ? AND bucket_start < ?")) {

@@ -123,17 +123,16 @@ public class BucketRepository implements PanacheRepositoryBase<BucketRow, Bucket
      * its bucket, and remembered. A bucket's revisions are written after its values and read from the same partition
      * ({@link BucketUpdate}), so values first keeps their order. Several instances may share the partitions of
      * {@code aggregates} and store minutes of the same group and day at once; a lock per group and day makes each see
-     * the other's stored values before it computes its differences.
-     *
-     * @return the buckets as now stored that the batch changed or may have changed, for live subscribers
+     * the other's stored values before it computes its differences. The buckets it changed or may have changed are
+     * told to every instance's live subscribers when the transaction commits ({@link BucketChangeNotices}).
      */
     @Transactional
-    public List<BucketUpdate> store(List<BucketUpdate> updates) {
+    public void store(List<BucketUpdate> updates) {
         List<BucketUpdate> values = latestPerBucket(updates.stream().filter(u -> !u.isRevision()).toList());
         List<BucketUpdate> revisions = updates.stream().filter(BucketUpdate::isRevision).toList();
-        List<BucketUpdate> stored = new ArrayList<>(values);
+        List<BucketUpdate> changed = new ArrayList<>(values);
         if (values.isEmpty() && revisions.isEmpty()) {
-            return stored;
+            return;
         }
         getEntityManager().unwrap(Session.class).doWork(connection -> {
             List<BucketUpdate> all = new ArrayList<>(values);
@@ -143,8 +142,9 @@ public class BucketRepository implements PanacheRepositoryBase<BucketRow, Bucket
             if (!revisions.isEmpty()) {
                 List<BucketUpdate> revised = revise(connection, revisions);
                 narrowed.addAll(upsertAndRollUp(connection, revised));
-                stored.addAll(revised);
+                changed.addAll(revised);
             }
+            BucketChangeNotices.send(connection, changed.stream().map(BucketUpdate::key).toList());
             if (!narrowed.isEmpty()) { // hours first: days are recomputed from them
                 refresh(connection, Rollup.HOUR, narrowed);
                 refresh(connection, Rollup.DAY, narrowed.stream()
@@ -157,7 +157,6 @@ public class BucketRepository implements PanacheRepositoryBase<BucketRow, Bucket
                 }
             }
         });
-        return stored;
     }
 
     /**
