@@ -14,14 +14,12 @@ import io.pulse.aggregation.serde.StoredBucketSerde;
 import io.pulse.common.Topics;
 import io.pulse.common.bucket.BucketUpdate;
 import io.pulse.common.event.CanonicalEvent;
-import io.pulse.common.event.DeadLetter;
-import io.pulse.common.event.FieldError;
 import io.pulse.common.json.Json;
 import io.pulse.common.pipeline.EventType;
 import io.pulse.common.pipeline.Metric;
 import io.pulse.common.pipeline.Pipeline;
 import java.time.Clock;
-import java.time.Instant;
+import io.pulse.aggregation.topology.EventScreen.Screened;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -41,10 +39,11 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The Kafka Streams topology for a pipeline. Each event topic is read once: events too far in the future go to
- * {@code events.dlq}, repeated ids are counted once (a copy of each repeat goes to {@code events.duplicates}), and
- * every metric on the type keeps its buckets per group, publishing
- * changed buckets and revisions to {@code aggregates} and a copy of each late event to {@code events.late}.
+ * The Kafka Streams topology for a pipeline. Each event topic is read once: records that are not events, events with
+ * numbers beyond a double and events too far in the future go to {@code events.dlq} ({@link EventScreen}); repeated
+ * ids are counted once (a copy of each repeat goes to {@code events.duplicates}); and every metric on the type keeps
+ * its buckets per group, publishing changed buckets and revisions to {@code aggregates} and a copy of each late event
+ * to {@code events.late}.
  */
 public final class MetricsTopology {
 
@@ -78,18 +77,20 @@ public final class MetricsTopology {
     private void events(StreamsBuilder builder, EventType type, List<Metric> metrics) {
         String name = type.name();
         EventTimeExtractor time = new EventTimeExtractor(clock, settings.maxFutureSkew());
-        KStream<String, CanonicalEvent> events = builder.stream(Topics.events(name),
-                Consumed.with(Serdes.String(), EVENTS).withTimestampExtractor(time).withName(name + "-events"));
+        KStream<String, Incoming> incoming = builder.stream(Topics.events(name),
+                Consumed.with(Serdes.String(), Incoming.SERDE).withTimestampExtractor(time).withName(name + "-events"));
         var future = registry.counter("pulse.aggregation.future.events", "type", name);
-        // One test per event, so each goes to exactly one branch even as the clock moves.
-        Map<String, KStream<String, CanonicalEvent>> branches = events.split(Named.as(name + "-"))
-                .branch((key, event) -> time.isFuture(event), Branched.withConsumer(tooEarly -> tooEarly
-                        .peek((key, event) -> future.increment(), Named.as(name + "-count-future"))
-                        .mapValues(event -> Json.writeString(deadLetter(event)), Named.as(name + "-future-letter"))
+        var poison = registry.counter("pulse.aggregation.poison.records", "type", name);
+        Map<String, KStream<String, Screened>> branches = incoming
+                .processValues(() -> new EventScreen(name, time, clock, future, poison), Named.as(name + "-screen"))
+                .split(Named.as(name + "-"))
+                .branch((key, screened) -> screened.refusal() != null, Branched.withConsumer(refused -> refused
+                        .mapValues(screened -> Json.writeString(screened.refusal()), Named.as(name + "-dead-letter"))
                         .to(Topics.DLQ, Produced.with(Serdes.String(), Serdes.String()).withName(name + "-to-dlq")),
-                        "future"))
+                        "refused"))
                 .defaultBranch(Branched.as("current"));
-        KStream<String, CanonicalEvent> current = branches.get(name + "-current");
+        KStream<String, CanonicalEvent> current = branches.get(name + "-current")
+                .mapValues(Screened::event, Named.as(name + "-event"));
         if (type.id().isPresent()) {
             Map<String, KStream<String, Seen>> seen = current.processValues(duplicateFilter(type), Named.as(name + "-dedup"))
                     .split(Named.as(name + "-seen-"))
@@ -175,11 +176,5 @@ public final class MetricsTopology {
                                 Serdes.Integer(), Serdes.Long()).withCachingEnabled());
             }
         };
-    }
-
-    private DeadLetter deadLetter(CanonicalEvent event) {
-        return new DeadLetter(event.type(), Json.writeString(event), List.of(new FieldError("/ts", "event time "
-                + Instant.ofEpochMilli(event.ts()) + " is more than " + settings.maxFutureSkew().toSeconds()
-                + " s ahead of the aggregation service's clock")), clock.instant(), "aggregation-service");
     }
 }

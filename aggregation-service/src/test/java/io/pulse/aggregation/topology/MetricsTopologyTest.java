@@ -413,4 +413,46 @@ class MetricsTopologyTest {
         assertThat(letters.get(0).path("reasons").path(0).path("field").asText()).isEqualTo("/ts");
         assertThat(late.isEmpty()).isTrue();
     }
+
+    @Test
+    void poisonRecordsAreDeadLetteredWhereTheyStandAndTheAggregationGoesOn() {
+        var raw = driver.createInputTopic(Topics.events("translation_delivered"), Serdes.String().serializer(),
+                Serdes.ByteArray().serializer());
+        String event = "{\"id\": \"%s\", \"type\": \"translation_delivered\", \"ts\": "
+                + BASE.plusSeconds(15).toEpochMilli() + ", \"attrs\": {\"client_name\": \"a\", \"duration\": %s}}";
+        send("a", BASE.plusSeconds(10), 20);
+        raw.pipeInput("a", "not JSON at all".getBytes(StandardCharsets.UTF_8), NOW);
+        raw.pipeInput("a", new byte[] {(byte) 0xff, (byte) 0xfe, '{'}, NOW);
+        raw.pipeInput("a", "{\"id\": \"no-attrs\"}".getBytes(StandardCharsets.UTF_8), NOW);
+        raw.pipeInput("a", (byte[]) null, NOW);
+        raw.pipeInput("a", event.formatted("too-many-digits", "1".repeat(1001)).getBytes(StandardCharsets.UTF_8), NOW);
+        raw.pipeInput("a", event.formatted("infinite", "1e999").getBytes(StandardCharsets.UTF_8), NOW);
+        send("a", BASE.plusSeconds(20), 30);
+        tick();
+
+        BucketUpdate a = published("delivery_time", "client_name").get("a@" + BASE);
+        assertThat(a.bucket().count()).isEqualTo(2);
+        assertThat(a.bucket().sum()).isEqualTo(50.0);
+        List<JsonNode> letters = dlq.readValuesToList().stream().map(v -> Json.read(v, JsonNode.class)).toList();
+        assertThat(letters).hasSize(6);
+        assertThat(letters).extracting(l -> l.path("type").asText()).containsOnly("translation_delivered");
+        // each names the record it replaces: the good events are offsets 0 and 7
+        assertThat(letters).extracting(l -> l.path("source").asText()).containsExactly(
+                java.util.stream.IntStream.rangeClosed(1, 6).mapToObj(offset ->
+                        "aggregation-service events.translation_delivered partition 0 offset " + offset).toArray(String[]::new));
+        assertThat(letters.get(0).path("raw").asText()).isEqualTo("not JSON at all");
+        assertThat(letters.get(5).path("raw").asText()).as("the record as it was, to be fixed and resent")
+                .isEqualTo(event.formatted("infinite", "1e999"));
+        for (int i = 0; i < 5; i++) {
+            assertThat(letters.get(i).path("reasons").path(0).path("field").asText()).isEmpty();
+        }
+        assertThat(letters.get(0).path("reasons").path(0).path("message").asText()).startsWith("not a Pulse event: ");
+        assertThat(letters.get(3).path("reasons").path(0).path("message").asText()).isEqualTo("an empty record");
+        assertThat(letters.get(4).path("reasons").path(0).path("message").asText()).contains("(1001)");
+        assertThat(letters.get(5).path("reasons").path(0).path("field").asText()).isEqualTo("/attrs/duration");
+        assertThat(letters.get(5).path("reasons").path(0).path("message").asText())
+                .isEqualTo("number out of range: larger than a 64-bit floating-point number");
+        assertThat(counter("pulse.aggregation.poison.records", "type", "translation_delivered")).isEqualTo(6);
+        assertThat(late.isEmpty()).isTrue();
+    }
 }

@@ -2,11 +2,13 @@ package io.pulse.common.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.pulse.common.event.NumberLimits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -14,11 +16,14 @@ import java.io.UncheckedIOException;
  * The one JSON configuration shared by every Pulse wire format: ISO-8601 instants, no unknown-field surprises. A key
  * repeated inside an object is read as JSON allows (RFC 8259 leaves it to the reader): the last value is kept. Real
  * producers write such events, and every intake path reads through this mapper, so they are accepted, not refused.
+ * Numbers are held to {@link NumberLimits}' digits, the one every input path shares.
  */
 public final class Json {
 
     public static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
-            .disable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
+            .disable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .streamReadConstraints(StreamReadConstraints.builder().maxNumberLength(NumberLimits.MAX_DIGITS).build())
+            .build())
             .disable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
             .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)

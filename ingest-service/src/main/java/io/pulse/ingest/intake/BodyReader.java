@@ -150,16 +150,18 @@ public final class BodyReader {
             return;
         }
         try (JsonParser parser = Json.MAPPER.createParser(line.bytes, start, end - start)) {
-            JsonNode item = parser.readValueAsTree();
-            if (parser.nextToken() != null) {
-                handler.malformed(number, line.text(), List.of(new FieldError("", "line " + number
-                        + " holds more than one JSON value; NDJSON takes one per line")));
-            } else {
-                handler.item(number, line::text, item);
+            try {
+                JsonNode item = parser.readValueAsTree();
+                if (parser.nextToken() != null) {
+                    handler.malformed(number, line.text(), List.of(new FieldError("", "line " + number
+                            + " holds more than one JSON value; NDJSON takes one per line")));
+                } else {
+                    handler.item(number, line::text, item);
+                }
+            } catch (JsonProcessingException e) {
+                handler.malformed(number, line.text(), List.of(new FieldError("", "malformed JSON at line " + number
+                        + ", column " + where(e, parser).getColumnNr() + ": " + e.getOriginalMessage())));
             }
-        } catch (JsonProcessingException e) {
-            handler.malformed(number, line.text(), List.of(new FieldError("", "malformed JSON at line " + number
-                    + ", column " + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage())));
         } catch (IOException e) {
             throw new IllegalStateException("reading bytes in memory cannot fail", e);
         }
@@ -192,9 +194,7 @@ public final class BodyReader {
                             "more than one JSON value; send an array, or NDJSON as " + MediaTypes.NDJSON);
                 }
             } catch (JsonProcessingException e) {
-                // Limits (nesting depth, number length) are reported without a location: the parser knows it.
-                throw malformed(e.getLocation() != null ? e.getLocation() : parser.currentLocation(),
-                        e.getOriginalMessage());
+                throw malformed(where(e, parser), e.getOriginalMessage());
             } catch (CharConversionException e) {
                 throw Problem.of(400, "invalid-encoding", "Body is not UTF-8",
                         "the body holds bytes that are not valid UTF-8: " + e.getMessage()).exception();
@@ -204,6 +204,11 @@ public final class BodyReader {
             JsonNode item = items.get(i);
             handler.item(i, item::toString, item);
         }
+    }
+
+    /** Where reading failed: limits (nesting depth, number length) are reported without a location, the parser knows it. */
+    private static JsonLocation where(JsonProcessingException e, JsonParser parser) {
+        return e.getLocation() != null ? e.getLocation() : parser.currentLocation();
     }
 
     private static ProblemException malformed(JsonLocation at, String what) {

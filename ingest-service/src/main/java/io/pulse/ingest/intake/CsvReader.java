@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import io.pulse.common.event.FieldError;
+import io.pulse.common.event.NumberLimits;
 import io.pulse.common.pipeline.EventType;
 import java.io.IOException;
 import java.io.Reader;
@@ -16,12 +17,14 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * Reads a CSV file with a header row as items, one row at a time. Each cell becomes the field named by its column,
  * converted to the type the schema gives that field (integer, number, boolean; anything else stays a string); an
- * empty cell is an absent field. A cell that does not convert stays a string, so schema validation names it. Rows
+ * empty cell is an absent field. A cell that does not convert stays a string, so schema validation names it; a number
+ * cell longer than {@link NumberLimits} allows is refused unparsed. Rows
  * are numbered by the file line they start on, from 1 (the header is line 1).
  */
 public final class CsvReader {
@@ -82,14 +85,27 @@ public final class CsvReader {
             return;
         }
         ObjectNode item = NODES.objectNode();
+        List<FieldError> tooLong = new ArrayList<>();
         JsonNode properties = type.schema().path("properties");
         for (int i = 0; i < header.size(); i++) {
             String cell = cells.get(i);
-            if (!cell.isEmpty()) {
-                item.set(header.get(i), convert(cell, types(properties.path(header.get(i)).path("type"))));
+            if (cell.isEmpty()) {
+                continue;
+            }
+            Set<String> types = types(properties.path(header.get(i)).path("type"));
+            Optional<String> refused = types.contains("integer") || types.contains("number")
+                    ? NumberLimits.tooLong(cell.trim()) : Optional.empty();
+            if (refused.isPresent()) {
+                tooLong.add(new FieldError("/" + FieldError.segment(header.get(i)), refused.get()));
+            } else {
+                item.set(header.get(i), convert(cell, types));
             }
         }
-        handler.item(line, () -> raw, item);
+        if (tooLong.isEmpty()) {
+            handler.item(line, () -> raw, item);
+        } else {
+            handler.malformed(line, raw, tooLong);
+        }
     }
 
     private static Set<String> types(JsonNode type) {

@@ -13,6 +13,7 @@ import io.pulse.common.derive.DerivationException;
 import io.pulse.common.derive.DerivedField;
 import io.pulse.common.event.CanonicalEvent;
 import io.pulse.common.event.FieldError;
+import io.pulse.common.event.NumberLimits;
 import io.pulse.common.event.TimestampException;
 import io.pulse.common.event.TimestampParser;
 import io.pulse.common.pipeline.EventType;
@@ -25,17 +26,14 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 /**
  * Checks one item against its type's JSON Schema and reads its time; turns a valid item into the canonical event.
@@ -93,10 +91,7 @@ public class EventValidator {
 
     /** The canonical event, or every reason the item is refused. */
     public Outcome validate(EventType type, JsonNode item) {
-        List<FieldError> errors = new ArrayList<>();
-        if (holdsNonFinite(item)) {
-            nonFinite(item, new ArrayDeque<>(), errors);
-        }
+        List<FieldError> errors = new ArrayList<>(NumberLimits.outOfRange(item));
         for (ValidationMessage m : schemas.get(type.name()).validate(item)) {
             errors.add(new FieldError(pointer(m), m.getError()));
         }
@@ -158,49 +153,6 @@ public class EventValidator {
         Instant latest = clock.instant().plus(maxFutureSkew);
         latestAllowed = latest;
         return ts.isAfter(latest);
-    }
-
-    /**
-     * Whether some number in the tree is not finite: a search that spells out no pointer, since almost no event holds
-     * such a number and {@link #nonFinite} builds one for every field it passes.
-     */
-    private static boolean holdsNonFinite(JsonNode node) {
-        if (node.isContainerNode()) {
-            for (JsonNode child : node) {
-                if (holdsNonFinite(child)) {
-                    return true;
-                }
-            }
-            return false;
-        }
-        return isNonFinite(node);
-    }
-
-    private static boolean isNonFinite(JsonNode node) {
-        return node.isFloatingPointNumber() && !node.isBigDecimal() && !Double.isFinite(node.doubleValue());
-    }
-
-    /**
-     * A number too large for a double (such as {@code 1e999}) is read as infinity, which JSON cannot carry on to
-     * Kafka and no metric can use: it is refused where it stands. The pointer is spelt out only for such a number.
-     */
-    private static void nonFinite(JsonNode node, Deque<String> path, List<FieldError> errors) {
-        if (isNonFinite(node)) {
-            errors.add(new FieldError(path.stream().map(step -> "/" + step).collect(Collectors.joining()),
-                    "number out of range: larger than a 64-bit floating-point number"));
-        } else if (node.isObject()) {
-            for (Map.Entry<String, JsonNode> property : node.properties()) {
-                path.addLast(FieldError.segment(property.getKey()));
-                nonFinite(property.getValue(), path, errors);
-                path.removeLast();
-            }
-        } else if (node.isArray()) {
-            for (int i = 0; i < node.size(); i++) {
-                path.addLast(Integer.toString(i));
-                nonFinite(node.get(i), path, errors);
-                path.removeLast();
-            }
-        }
     }
 
     /** A JSON Pointer to the offending field: for a missing or an unexpected property, the property itself. */
