@@ -76,7 +76,7 @@ public final class LocalStack implements AutoCloseable {
                 continue;
             }
             out.println("[stack] starting " + service.module() + " on port " + port(service));
-            services.put(service, launch(service, port(service), service.label(), logs));
+            services.put(service, launch(service, port(service), service.label(), Map.of(), logs));
         }
         services.values().forEach(s -> s.awaitReady(READY_TIMEOUT));
     }
@@ -178,7 +178,7 @@ public final class LocalStack implements AutoCloseable {
             old.close();
         }
         started.remove(old);
-        ServiceProcess process = launch(service, port(service), service.label(), ServiceLogs.prefixed(out));
+        ServiceProcess process = launch(service, port(service), service.label(), Map.of(), ServiceLogs.prefixed(out));
         services.put(service, process);
         process.awaitReady(READY_TIMEOUT);
         return process;
@@ -190,14 +190,23 @@ public final class LocalStack implements AutoCloseable {
      * every upload. Stopped with the stack.
      */
     public ServiceProcess startInstance(Service service, int port, String instance, PrintStream out) {
-        ServiceProcess process = launch(service, port, instance, ServiceLogs.prefixed(out));
+        return startInstance(service, port, instance, Map.of(), out);
+    }
+
+    /** {@link #startInstance(Service, int, String, PrintStream)} with configuration of its own, over the stack's. */
+    public ServiceProcess startInstance(Service service, int port, String instance, Map<String, String> properties,
+                                        PrintStream out) {
+        ServiceProcess process = launch(service, port, instance, properties, ServiceLogs.prefixed(out));
         process.awaitReady(READY_TIMEOUT);
         return process;
     }
 
     /** Starts a service's packaged application as a child process that {@link #close()} will stop. */
-    private ServiceProcess launch(Service service, int port, String instance, ServiceLogs logs) {
-        ServiceProcess process = ServiceProcess.start(service, jar(service), port, properties(service, instance),
+    private ServiceProcess launch(Service service, int port, String instance, Map<String, String> overrides,
+                                  ServiceLogs logs) {
+        Map<String, String> properties = properties(service, instance);
+        properties.putAll(overrides);
+        ServiceProcess process = ServiceProcess.start(service, jar(service), port, properties,
                 SERVICE_JVM, logs, instance);
         started.add(process);
         return process;
