@@ -30,14 +30,17 @@ final class EventScreen implements FixedKeyProcessor<String, Incoming, EventScre
     private static final int MAX_RAW_BYTES = 64 * 1024;
 
     private final String type;
+    /** Whether the type declares an id field: repeats are found by id, so an event without one cannot be taken. */
+    private final boolean idRequired;
     private final EventTimeExtractor time;
     private final Clock clock;
     private final Counter future;
     private final Counter poison;
     private FixedKeyProcessorContext<String, Screened> context;
 
-    EventScreen(String type, EventTimeExtractor time, Clock clock, Counter future, Counter poison) {
+    EventScreen(String type, boolean idRequired, EventTimeExtractor time, Clock clock, Counter future, Counter poison) {
         this.type = type;
+        this.idRequired = idRequired;
         this.time = time;
         this.clock = clock;
         this.future = future;
@@ -60,6 +63,11 @@ final class EventScreen implements FixedKeyProcessor<String, Incoming, EventScre
             return refused(incoming, List.of(new FieldError("", unreadable.reason())));
         }
         CanonicalEvent event = ((Incoming.Event) incoming).event();
+        if (idRequired && event.id() == null) {
+            poison.increment();
+            return refused(incoming, List.of(new FieldError("/id", "not a Pulse event: its type has an id field, the"
+                    + " event has no id")));
+        }
         List<FieldError> outOfRange = NumberLimits.outOfRange(event.attrs());
         if (!outOfRange.isEmpty()) {
             poison.increment();

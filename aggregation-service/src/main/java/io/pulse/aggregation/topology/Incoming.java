@@ -39,8 +39,8 @@ public sealed interface Incoming {
         } catch (UncheckedIOException e) {
             return new Unreadable(bytes, "not a Pulse event: " + message(e.getCause()));
         }
-        if (event == null || event.id() == null || event.attrs() == null) {
-            return new Unreadable(bytes, "not a Pulse event: it needs an id, a ts and attrs");
+        if (event == null || event.attrs() == null) {
+            return new Unreadable(bytes, "not a Pulse event: it needs attrs");
         }
         return new Event(event, bytes);
     }

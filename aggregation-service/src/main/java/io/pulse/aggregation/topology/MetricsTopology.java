@@ -82,7 +82,7 @@ public final class MetricsTopology {
         var future = registry.counter("pulse.aggregation.future.events", "type", name);
         var poison = registry.counter("pulse.aggregation.poison.records", "type", name);
         Map<String, KStream<String, Screened>> branches = incoming
-                .processValues(() -> new EventScreen(name, time, clock, future, poison), Named.as(name + "-screen"))
+                .processValues(() -> new EventScreen(name, type.id().isPresent(), time, clock, future, poison), Named.as(name + "-screen"))
                 .split(Named.as(name + "-"))
                 .branch((key, screened) -> screened.refusal() != null, Branched.withConsumer(refused -> refused
                         .mapValues(screened -> Json.writeString(screened.refusal()), Named.as(name + "-dead-letter"))

@@ -427,6 +427,7 @@ class MetricsTopologyTest {
         raw.pipeInput("a", (byte[]) null, NOW);
         raw.pipeInput("a", event.formatted("too-many-digits", "1".repeat(1001)).getBytes(StandardCharsets.UTF_8), NOW);
         raw.pipeInput("a", event.formatted("infinite", "1e999").getBytes(StandardCharsets.UTF_8), NOW);
+        raw.pipeInput("a", event.replace("\"id\": \"%s\", ", "").formatted("20").getBytes(StandardCharsets.UTF_8), NOW);
         send("a", BASE.plusSeconds(20), 30);
         tick();
 
@@ -434,11 +435,11 @@ class MetricsTopologyTest {
         assertThat(a.bucket().count()).isEqualTo(2);
         assertThat(a.bucket().sum()).isEqualTo(50.0);
         List<JsonNode> letters = dlq.readValuesToList().stream().map(v -> Json.read(v, JsonNode.class)).toList();
-        assertThat(letters).hasSize(6);
+        assertThat(letters).hasSize(7);
         assertThat(letters).extracting(l -> l.path("type").asText()).containsOnly("translation_delivered");
-        // each names the record it replaces: the good events are offsets 0 and 7
+        // each names the record it replaces: the good events are offsets 0 and 8
         assertThat(letters).extracting(l -> l.path("source").asText()).containsExactly(
-                java.util.stream.IntStream.rangeClosed(1, 6).mapToObj(offset ->
+                java.util.stream.IntStream.rangeClosed(1, 7).mapToObj(offset ->
                         "aggregation-service events.translation_delivered partition 0 offset " + offset).toArray(String[]::new));
         assertThat(letters.get(0).path("raw").asText()).isEqualTo("not JSON at all");
         assertThat(letters.get(5).path("raw").asText()).as("the record as it was, to be fixed and resent")
@@ -452,7 +453,8 @@ class MetricsTopologyTest {
         assertThat(letters.get(5).path("reasons").path(0).path("field").asText()).isEqualTo("/attrs/duration");
         assertThat(letters.get(5).path("reasons").path(0).path("message").asText())
                 .isEqualTo("number out of range: larger than a 64-bit floating-point number");
-        assertThat(counter("pulse.aggregation.poison.records", "type", "translation_delivered")).isEqualTo(6);
+        assertThat(letters.get(6).path("reasons").path(0).path("field").asText()).isEqualTo("/id");
+        assertThat(counter("pulse.aggregation.poison.records", "type", "translation_delivered")).isEqualTo(7);
         assertThat(late.isEmpty()).isTrue();
     }
 }
