@@ -4,16 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.pulse.common.pipeline.PipelineLoader;
-import io.pulse.stack.LocalStack;
-import io.pulse.stack.client.PulseClient;
 import io.pulse.stack.services.Service;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The Kafka broker stops for 20 seconds while clients send song plays, a type without an id field, each request
@@ -27,35 +22,19 @@ class BrokerOutageIT {
     private static final int SENDERS = 4;
     private static final Duration OUTAGE = Duration.ofSeconds(20);
 
-    @TempDir
-    static Path data;
-
-    private static LocalStack stack;
-    private static PulseClient client;
-
-    @BeforeAll
-    static void start() {
-        stack = TestStacks.start(data, PipelineLoader.BUNDLED, 2);
-        client = TestStacks.client(stack);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (stack != null) {
-            stack.close();
-        }
-    }
+    @RegisterExtension
+    static final RunningStack platform = new RunningStack(PipelineLoader.BUNDLED, 2);
 
     @Test
     void everyAcknowledgedPlayCountsOnceAfterTheBrokerComesBack() throws Exception {
         ResentPlays plays = new ResentPlays("outage", REQUESTS, EVENTS_PER_REQUEST, 0);
-        plays.start(() -> stack.url(Service.INGEST), SENDERS);
+        plays.start(() -> platform.stack().url(Service.INGEST), SENDERS);
         await().atMost(Duration.ofMinutes(2)).until(() -> plays.acknowledgedRequests.get() >= REQUESTS / 3);
-        stack.stopKafka();
+        platform.stack().stopKafka();
         long acknowledgedBefore = plays.acknowledgedRequests.get();
         Thread.sleep(OUTAGE.toMillis());
         long unansweredWhenBack = REQUESTS - plays.acknowledgedRequests.get();
-        stack.startKafka();
+        platform.stack().startKafka();
         long backAt = System.nanoTime();
         await().atMost(Duration.ofMinutes(3)).until(() -> plays.acknowledgedRequests.get() > acknowledgedBefore);
         long firstAnswer = System.nanoTime() - backAt;
@@ -63,9 +42,9 @@ class BrokerOutageIT {
 
         long total = plays.total();
         await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2))
-                .until(() -> plays.countedTotal(client) >= total);
+                .until(() -> plays.countedTotal(platform.client()) >= total);
         Thread.sleep(5_000); // a repeat still on its way would show as a count above the expected one
-        Map<String, Long> counted = plays.counted(client);
+        Map<String, Long> counted = plays.counted(platform.client());
         long aggregated = counted.values().stream().mapToLong(Long::longValue).sum();
         System.out.printf("[broker outage] events sent %d (in %d attempts of %d requests), acknowledged %d, "
                         + "aggregated %d; first 202 %.1f s after the broker was back%n", plays.eventsSent.get(),

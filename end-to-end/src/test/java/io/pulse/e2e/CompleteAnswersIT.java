@@ -7,8 +7,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pulse.common.json.Json;
 import io.pulse.common.pipeline.PipelineLoader;
-import io.pulse.stack.LocalStack;
-import io.pulse.stack.client.PulseClient;
 import io.pulse.stack.services.Service;
 import io.pulse.stack.testing.RealShapedFrames;
 import java.io.IOException;
@@ -31,10 +29,8 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every accepted event counts in its bucket, whatever its age or order: history uploaded unsorted, older events sent
@@ -47,24 +43,8 @@ class CompleteAnswersIT {
     private static final DateTimeFormatter TIMESTAMP =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS").withZone(ZoneOffset.UTC);
 
-    @TempDir
-    static Path data;
-
-    private static LocalStack stack;
-    private static PulseClient client;
-
-    @BeforeAll
-    static void start() {
-        stack = TestStacks.start(data, PipelineLoader.BUNDLED, 2);
-        client = TestStacks.client(stack);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (stack != null) {
-            stack.close();
-        }
-    }
+    @RegisterExtension
+    static final RunningStack platform = new RunningStack(PipelineLoader.BUNDLED, 2);
 
     private static String encoded(String text) {
         return URLEncoder.encode(text, StandardCharsets.UTF_8);
@@ -73,7 +53,7 @@ class CompleteAnswersIT {
     private static JsonNode awaitUpload(String id) {
         JsonNode[] status = new JsonNode[1];
         await().atMost(PATIENCE).pollInterval(Duration.ofMillis(300)).until(() -> {
-            status[0] = client.uploadStatus(id);
+            status[0] = platform.client().uploadStatus(id);
             return !status[0].path("state").asText().equals("processing");
         });
         return status[0];
@@ -105,25 +85,25 @@ class CompleteAnswersIT {
             }
         }
         Collections.shuffle(rows, random);
-        Path file = data.resolve("plays-30-years.csv");
+        Path file = platform.data().resolve("plays-30-years.csv");
         List<String> lines = new ArrayList<>(List.of("Song,Date,Number of Plays"));
         lines.addAll(rows);
         Files.write(file, lines);
 
-        JsonNode status = awaitUpload(client.upload("song_play", file, "text/csv"));
+        JsonNode status = awaitUpload(platform.client().upload("song_play", file, "text/csv"));
         assertThat(status.path("state").asText()).as(status.toString()).isEqualTo("done");
         assertThat(status.path("accepted").asLong()).isEqualTo(3000);
         assertThat(status.path("rejected").asLong()).isZero();
 
         await().atMost(PATIENCE).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-            JsonNode top = client.query("/v1/metrics/plays/top?agg=sum&k=100&from=1990-01-01&to=2030-01-01");
+            JsonNode top = platform.client().query("/v1/metrics/plays/top?agg=sum&k=100&from=1990-01-01&to=2030-01-01");
             Map<String, Long> answered = new TreeMap<>();
             for (JsonNode r : top.path("top")) {
                 answered.put(r.path("group").path("Song").asText(), r.path("value").asLong());
             }
             assertThat(answered).isEqualTo(totals);
         });
-        JsonNode year = client.query("/v1/metrics/plays/series?agg=sum&step=1d&group_by=Song&where=Song:"
+        JsonNode year = platform.client().query("/v1/metrics/plays/series?agg=sum&step=1d&group_by=Song&where=Song:"
                 + encoded(yearSong) + "&from=2010-01-01&to=2011-01-01");
         Map<String, Long> days = new TreeMap<>();
         long late = 0;
@@ -160,19 +140,19 @@ class CompleteAnswersIT {
         assertThat(lines.get(0)).startsWith("{\"ts\": " + frames.get(0)[0] + ", \"uid\": \"user-").hasSizeGreaterThan(1500);
         List<String> older = lines.subList(0, 2000);
         List<String> newer = lines.subList(2000, 4000);
-        Path newest = data.resolve("frames-newer.ndjson");
-        Path oldest = data.resolve("frames-older.ndjson");
+        Path newest = platform.data().resolve("frames-newer.ndjson");
+        Path oldest = platform.data().resolve("frames-older.ndjson");
         Files.writeString(newest, String.join(RealShapedFrames.LINE_END, newer) + RealShapedFrames.LINE_END);
         Files.writeString(oldest, String.join(RealShapedFrames.LINE_END, older) + RealShapedFrames.LINE_END);
-        assertThat(client.sendNdjson("frame", newest).path("accepted").asInt()).isEqualTo(2000);
+        assertThat(platform.client().sendNdjson("frame", newest).path("accepted").asInt()).isEqualTo(2000);
         Thread.sleep(3000); // the newer half's minutes are published, and final, before the older half comes
-        assertThat(client.sendNdjson("frame", oldest).path("accepted").asInt()).isEqualTo(2000);
+        assertThat(platform.client().sendNdjson("frame", oldest).path("accepted").asInt()).isEqualTo(2000);
 
         String range = "&step=1m&from=" + base + "&to=" + base.plus(Duration.ofMinutes(40));
         await().atMost(PATIENCE).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
             Map<String, Long> answeredCounts = new TreeMap<>();
             Map<String, Long> answeredUsers = new TreeMap<>();
-            for (JsonNode p : client.query("/v1/metrics/unique_users/series?agg=distinct" + range)
+            for (JsonNode p : platform.client().query("/v1/metrics/unique_users/series?agg=distinct" + range)
                     .path("series").path(0).path("points")) {
                 if (p.path("count").asLong() > 0) {
                     answeredCounts.put(p.path("ts").asText(), p.path("count").asLong());
@@ -226,12 +206,12 @@ class CompleteAnswersIT {
             List<Delivery> part = sent.subList(at, Math.min(sent.size(), at + 1 + random.nextInt(400)));
             JsonNode answer;
             if (request % 2 == 0) {
-                answer = client.sendJson("translation_delivered",
+                answer = platform.client().sendJson("translation_delivered",
                         part.stream().map(Delivery::json).collect(Collectors.joining(",", "[", "]")));
             } else {
-                Path file = data.resolve("deliveries-" + request + ".ndjson");
+                Path file = platform.data().resolve("deliveries-" + request + ".ndjson");
                 Files.write(file, part.stream().map(Delivery::json).toList());
-                answer = client.sendNdjson("translation_delivered", file);
+                answer = platform.client().sendNdjson("translation_delivered", file);
             }
             assertThat(answer.path("accepted").asInt()).as(answer.toString()).isEqualTo(part.size());
             at += part.size();
@@ -239,7 +219,7 @@ class CompleteAnswersIT {
                 Thread.sleep(200 + random.nextInt(1300));
             }
             if (!crashed && at > sent.size() / 2) {
-                stack.restart(Service.AGGREGATION, true, System.out);
+                platform.stack().restart(Service.AGGREGATION, true, System.out);
                 crashed = true;
             }
         }
@@ -250,7 +230,7 @@ class CompleteAnswersIT {
         // top-k over everything: count, sum, min, max per client
         await().atMost(PATIENCE).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
             for (String agg : List.of("count", "sum", "min", "max")) {
-                JsonNode top = client.query("/v1/metrics/delivery_time/top?k=10&agg=" + agg + "&from=" + from + "&to=" + to);
+                JsonNode top = platform.client().query("/v1/metrics/delivery_time/top?k=10&agg=" + agg + "&from=" + from + "&to=" + to);
                 Map<String, Double> answered = new TreeMap<>();
                 for (JsonNode r : top.path("top")) {
                     answered.put(r.path("group").path("client_name").asText(), r.path("value").asDouble());
@@ -267,7 +247,7 @@ class CompleteAnswersIT {
         });
         // a daily series per client over the two years: count and sum of each day
         for (String agg : List.of("count", "sum")) {
-            JsonNode series = client.query("/v1/metrics/delivery_time/series?step=1d&group_by=client_name&agg=" + agg
+            JsonNode series = platform.client().query("/v1/metrics/delivery_time/series?step=1d&group_by=client_name&agg=" + agg
                     + "&from=" + from + "&to=" + to);
             Map<String, Double> answered = new TreeMap<>();
             for (JsonNode s : series.path("series")) {
@@ -285,7 +265,7 @@ class CompleteAnswersIT {
         }
         // minutes of the live hours: average per client and minute, and a 10-minute moving average of one client
         Instant liveEnd = newest.plusSeconds(60).truncatedTo(ChronoUnit.MINUTES);
-        JsonNode minutes = client.query("/v1/metrics/delivery_time/series?step=1m&group_by=client_name&agg=avg&from="
+        JsonNode minutes = platform.client().query("/v1/metrics/delivery_time/series?step=1m&group_by=client_name&agg=avg&from="
                 + live + "&to=" + liveEnd);
         for (JsonNode s : minutes.path("series")) {
             String c = s.path("group").path("client_name").asText();
@@ -300,7 +280,7 @@ class CompleteAnswersIT {
                 }
             }
         }
-        JsonNode moving = client.query("/v1/metrics/delivery_time/moving?window=10m&step=1m&agg=avg&where=client_name:client-0"
+        JsonNode moving = platform.client().query("/v1/metrics/delivery_time/moving?window=10m&step=1m&agg=avg&where=client_name:client-0"
                 + "&from=" + live.plus(Duration.ofMinutes(10)) + "&to=" + liveEnd);
         for (JsonNode p : moving.path("series").path(0).path("points")) {
             Instant ts = Instant.parse(p.path("ts").asText());
@@ -315,7 +295,7 @@ class CompleteAnswersIT {
         // p50 and p99 of each client over everything, within the rank error each point states
         for (String agg : List.of("p50", "p99")) {
             double q = agg.equals("p50") ? 0.5 : 0.99;
-            JsonNode series = client.query("/v1/metrics/delivery_time/series?group_by=client_name&agg=" + agg
+            JsonNode series = platform.client().query("/v1/metrics/delivery_time/series?group_by=client_name&agg=" + agg
                     + "&step=" + Duration.between(from, to).toDays() + "d&from=" + from + "&to=" + to);
             for (JsonNode s : series.path("series")) {
                 JsonNode p = s.path("points").path(0);
@@ -332,7 +312,7 @@ class CompleteAnswersIT {
         // the points say some of their events came late, and that their buckets were revised
         long late = 0;
         boolean revised = false;
-        JsonNode daily = client.query("/v1/metrics/delivery_time/series?step=1d&agg=count&from=" + from + "&to=" + to);
+        JsonNode daily = platform.client().query("/v1/metrics/delivery_time/series?step=1d&agg=count&from=" + from + "&to=" + to);
         for (JsonNode p : daily.path("series").path(0).path("points")) {
             late += p.path("late").asLong();
             revised |= p.path("revised").asBoolean();

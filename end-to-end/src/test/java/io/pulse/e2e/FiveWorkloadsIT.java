@@ -7,8 +7,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pulse.common.json.Json;
 import io.pulse.common.pipeline.PipelineLoader;
-import io.pulse.stack.LocalStack;
-import io.pulse.stack.client.PulseClient;
 import io.pulse.stack.services.Service;
 import java.io.IOException;
 import java.net.URI;
@@ -29,10 +27,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The bundled pipeline's workloads on the packaged stack: each sample goes in as users send it (CSV through
@@ -40,31 +36,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FiveWorkloadsIT {
 
-    @TempDir
-    static Path data;
+    @RegisterExtension
+    static final RunningStack platform = new RunningStack(PipelineLoader.BUNDLED, 2);
 
-    private static LocalStack stack;
-    private static PulseClient client;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Path SAMPLES = TestStacks.HOME.resolve("samples");
     private static final Duration PATIENCE = Duration.ofSeconds(120);
 
-    @BeforeAll
-    static void start() {
-        stack = TestStacks.start(data, PipelineLoader.BUNDLED, 2);
-        client = TestStacks.client(stack);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (stack != null) {
-            stack.close();
-        }
-    }
-
     /** Uploads a CSV file and waits for the upload to be read; answers its final status. */
     private static JsonNode upload(String type, Path file) throws IOException, InterruptedException {
-        String ingest = stack.url(Service.INGEST);
+        String ingest = platform.stack().url(Service.INGEST);
         HttpResponse<String> sent = HTTP.send(HttpRequest.newBuilder(URI.create(ingest + "/v1/uploads/" + type))
                 .header("Content-Type", "text/csv").POST(HttpRequest.BodyPublishers.ofFile(file)).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -115,7 +96,7 @@ class FiveWorkloadsIT {
 
     @Test
     void uniqueUsersPerMinuteCountLateFramesInTheirMinute() throws IOException {
-        JsonNode sent = client.sendNdjson("frame", SAMPLES.resolve("frames.ndjson"));
+        JsonNode sent = platform.client().sendNdjson("frame", SAMPLES.resolve("frames.ndjson"));
         assertThat(sent.path("rejected").asInt()).isZero();
         List<String> frames = Files.readAllLines(SAMPLES.resolve("frames.ndjson"));
         Map<String, Set<String>> users = new TreeMap<>();
@@ -128,7 +109,7 @@ class FiveWorkloadsIT {
         users.forEach((minute, uids) -> expected.put(minute, (double) uids.size()));
         assertThat(sent.path("accepted").asInt()).isEqualTo(frames.size());
         await().atMost(PATIENCE).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
-                assertThat(byGroup(client.query("/v1/metrics/unique_users/series?agg=distinct&step=1m"), null).get(""))
+                assertThat(byGroup(platform.client().query("/v1/metrics/unique_users/series?agg=distinct&step=1m"), null).get(""))
                         .isEqualTo(expected));
     }
 
@@ -144,8 +125,8 @@ class FiveWorkloadsIT {
                     .merge(row.get(1) + "T00:00:00Z", Double.parseDouble(row.get(2)), Double::sum);
         }
         await().atMost(PATIENCE).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> assertThat(byGroup(
-                client.query("/v1/metrics/plays/series?agg=sum&step=1d&group_by=Song"), "Song")).isEqualTo(expected));
-        String exported = HTTP.send(HttpRequest.newBuilder(URI.create(stack.url(Service.QUERY)
+                platform.client().query("/v1/metrics/plays/series?agg=sum&step=1d&group_by=Song"), "Song")).isEqualTo(expected));
+        String exported = HTTP.send(HttpRequest.newBuilder(URI.create(platform.stack().url(Service.QUERY)
                         + "/v1/metrics/plays/series?agg=sum&step=1d&group_by=Song")).header("Accept", "text/csv").build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         assertThat(exported.lines().findFirst()).contains("ts,Song,value,count,late,revised");
@@ -188,15 +169,15 @@ class FiveWorkloadsIT {
         String bbox = "origin_cell:bbox(" + west + "," + south + "," + (east - 1e-9) + "," + (north - 1e-9) + ")";
         String query = "/v1/metrics/trips/series?agg=count&step=7d&group_by=region&from=2018-05-24&to=2018-06-14&where=" + bbox;
         await().atMost(PATIENCE).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
-                assertThat(byGroup(client.query(query), "region")).isEqualTo(expected));
-        JsonNode answer = client.query(query);
+                assertThat(byGroup(platform.client().query(query), "region")).isEqualTo(expected));
+        JsonNode answer = platform.client().query(query);
         assertThat(answer.path("filter").path(0).path("note").asText()).startsWith("exact at cell resolution");
         assertThat(answer.path("filter").path(0).path("precision").asInt()).isEqualTo(5);
         long cells = Math.round((east - west) / cell) * Math.round((north - south) / cell);
         assertThat(answer.path("filter").path(0).path("cells").asLong()).isEqualTo(cells);
 
         // A point that is not a point refuses the trip at its field.
-        JsonNode refused = client.sendJson("trip", "{\"region\": \"Prague\", \"origin_coord\": \"POINT (14.5)\","
+        JsonNode refused = platform.client().sendJson("trip", "{\"region\": \"Prague\", \"origin_coord\": \"POINT (14.5)\","
                 + " \"destination_coord\": \"POINT (14.4 50.0)\", \"datetime\": \"2018-05-28 09:03:40\"}");
         assertThat(refused.path("rejected").asInt()).isEqualTo(1);
         assertThat(refused.path("errors").path(0).path("errors").path(0).path("field").asText()).isEqualTo("/origin_coord");
@@ -218,7 +199,7 @@ class FiveWorkloadsIT {
                 "Turin u0j2m u0j2q 8", 3,
                 "Hamburg u1x09 u1x0e 9", 2);
         await().atMost(PATIENCE).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-            JsonNode top = client.query("/v1/metrics/similar_trips/top?from=2018-06-04&to=2018-06-11&k=5").path("top");
+            JsonNode top = platform.client().query("/v1/metrics/similar_trips/top?from=2018-06-04&to=2018-06-11&k=5").path("top");
             Map<String, Integer> ranked = new TreeMap<>();
             List<Integer> counts = new ArrayList<>();
             for (JsonNode entry : top) {
@@ -251,7 +232,7 @@ class FiveWorkloadsIT {
 
     @Test
     void heatIndexPerCityPerHour() throws IOException {
-        JsonNode sent = client.sendNdjson("weather_reading", SAMPLES.resolve("weather.ndjson"));
+        JsonNode sent = platform.client().sendNdjson("weather_reading", SAMPLES.resolve("weather.ndjson"));
         List<String> lines = Files.readAllLines(SAMPLES.resolve("weather.ndjson"));
         assertThat(sent.path("accepted").asInt()).isEqualTo(lines.size());
         Map<String, Map<String, double[]>> sums = new TreeMap<>();
@@ -266,7 +247,7 @@ class FiveWorkloadsIT {
         }
         await().atMost(PATIENCE).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
             Map<String, Map<String, Double>> got = byGroup(
-                    client.query("/v1/metrics/heat_index/series?agg=avg&step=1h&group_by=city"), "city");
+                    platform.client().query("/v1/metrics/heat_index/series?agg=avg&step=1h&group_by=city"), "city");
             assertThat(got.keySet()).isEqualTo(sums.keySet());
             sums.forEach((city, hours) -> {
                 assertThat(got.get(city).keySet()).isEqualTo(hours.keySet());

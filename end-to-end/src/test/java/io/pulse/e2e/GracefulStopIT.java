@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.pulse.common.pipeline.PipelineLoader;
-import io.pulse.stack.LocalStack;
 import io.pulse.stack.Ports;
-import io.pulse.stack.client.PulseClient;
 import io.pulse.stack.services.Service;
 import io.pulse.stack.services.ServiceProcess;
 import java.io.IOException;
@@ -14,7 +12,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,10 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * SIGTERM to the aggregation, then to a query instance, while song plays (a type without an id) flow: each exits on
@@ -42,39 +37,23 @@ class GracefulStopIT {
     /** quarkus.shutdown.delay of the query service as packaged. */
     private static final String QUERY_DELAY = "5s";
 
-    @TempDir
-    static Path data;
-
-    private static LocalStack stack;
-    private static PulseClient client;
-
-    @BeforeAll
-    static void start() {
-        stack = TestStacks.start(data, PipelineLoader.BUNDLED, 2);
-        client = TestStacks.client(stack);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (stack != null) {
-            stack.close();
-        }
-    }
+    @RegisterExtension
+    static final RunningStack platform = new RunningStack(PipelineLoader.BUNDLED, 2);
 
     @Test
     void sigtermDrainsTheAggregationAndTheQueryServiceUnderLoad() throws Exception {
         ResentPlays plays = new ResentPlays("graceful", REQUESTS, EVENTS_PER_REQUEST, 0);
-        plays.start(() -> stack.url(Service.INGEST), 2);
+        plays.start(() -> platform.stack().url(Service.INGEST), 2);
         await().atMost(Duration.ofMinutes(2)).until(() -> plays.acknowledgedRequests.get() >= REQUESTS / 4);
 
         Instant sigterm = Instant.now();
-        stack.process(Service.AGGREGATION).close(); // SIGTERM, then waits for the process to exit
+        platform.stack().process(Service.AGGREGATION).close(); // SIGTERM, then waits for the process to exit
         Duration aggregationExit = Duration.between(sigterm, Instant.now());
-        stack.restart(Service.AGGREGATION, false, System.out);
+        platform.stack().restart(Service.AGGREGATION, false, System.out);
 
         // A second query instance with the service's own shutdown delay, as in Kubernetes (the local stack's
         // instances have none: no balancer routes to them). It shares the storing of buckets with the first.
-        ServiceProcess drained = stack.startInstance(Service.QUERY, Ports.free(), "query-2",
+        ServiceProcess drained = platform.stack().startInstance(Service.QUERY, Ports.free(), "query-2",
                 Map.of("quarkus.shutdown.delay", QUERY_DELAY), System.out);
         await().atMost(Duration.ofMinutes(2)).until(() -> plays.acknowledgedRequests.get() >= REQUESTS / 2);
         Questions questions = new Questions(drained.url());
@@ -88,9 +67,9 @@ class GracefulStopIT {
 
         long total = plays.total();
         await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2))
-                .until(() -> plays.countedTotal(client) >= total);
+                .until(() -> plays.countedTotal(platform.client()) >= total);
         Thread.sleep(5_000); // a repeat still on its way would show as a count above the expected one
-        Map<String, Long> counted = plays.counted(client);
+        Map<String, Long> counted = plays.counted(platform.client());
         long aggregated = counted.values().stream().mapToLong(Long::longValue).sum();
         System.out.printf("[graceful stop] events sent %d, acknowledged %d, aggregated %d; the aggregation exited %d ms"
                         + " after SIGTERM, a query instance %d ms; %d questions answered while it drained, %d failed%n",
@@ -122,7 +101,7 @@ class GracefulStopIT {
         @Override
         public void start() {
             Thread balancer = new Thread(() -> {
-                while (client.isReady(url)) {
+                while (platform.client().isReady(url)) {
                     pause();
                 }
                 routable.set(false);

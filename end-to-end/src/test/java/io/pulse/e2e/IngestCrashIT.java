@@ -3,16 +3,11 @@ package io.pulse.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.pulse.stack.LocalStack;
-import io.pulse.stack.client.PulseClient;
 import io.pulse.stack.services.Service;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Exactly once through an ingest crash: clients send many requests of {@code song_play}, a type without an id (so
@@ -26,24 +21,8 @@ class IngestCrashIT {
     private static final int EVENTS_PER_REQUEST = 1_000;
     private static final int SENDERS = 4;
 
-    @TempDir
-    static Path data;
-
-    private static LocalStack stack;
-    private static PulseClient client;
-
-    @BeforeAll
-    static void start() {
-        stack = TestStacks.start(data, TestStacks.HOME.resolve("pipeline/pulse.yaml").toString(), 2);
-        client = TestStacks.client(stack);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (stack != null) {
-            stack.close();
-        }
-    }
+    @RegisterExtension
+    static final RunningStack platform = new RunningStack(TestStacks.HOME.resolve("pipeline/pulse.yaml").toString(), 2);
 
     @Test
     void everyRequestCountsOnceThroughAnIngestCrash() throws Exception {
@@ -58,19 +37,19 @@ class IngestCrashIT {
 
     private void run(String songs, int loseEveryN) throws Exception {
         ResentPlays plays = new ResentPlays(songs, REQUESTS, EVENTS_PER_REQUEST, loseEveryN);
-        plays.start(() -> stack.url(Service.INGEST), SENDERS);
+        plays.start(() -> platform.stack().url(Service.INGEST), SENDERS);
         await().atMost(Duration.ofMinutes(2)).until(() -> plays.acknowledgedRequests.get() >= REQUESTS / 3);
         long killedAt = System.nanoTime();
-        stack.restart(Service.INGEST, true, System.out);
+        platform.stack().restart(Service.INGEST, true, System.out);
         long recovered = System.nanoTime() - killedAt;
         plays.awaitAcknowledged();
 
         long total = plays.total();
         await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(2))
-                .until(() -> plays.countedTotal(client) >= total);
+                .until(() -> plays.countedTotal(platform.client()) >= total);
         // Whatever was still on its way has arrived by now; a repeat would show as a count above the expected one.
         Thread.sleep(5_000);
-        Map<String, Long> counted = plays.counted(client);
+        Map<String, Long> counted = plays.counted(platform.client());
         long aggregated = counted.values().stream().mapToLong(Long::longValue).sum();
         System.out.printf("[%s] events sent %d (in %d attempts of %d requests), acknowledged %d, aggregated %d;"
                         + " replies replayed %d; ingest ready again %.1f s after the kill%n",

@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pulse.common.json.Json;
 import io.pulse.common.pipeline.PipelineLoader;
-import io.pulse.stack.LocalStack;
-import io.pulse.stack.client.PulseClient;
 import io.pulse.stack.services.Service;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,7 +15,6 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,10 +24,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Ingest stopped with SIGTERM while a steady stream of requests comes in through a load balancer that, as a
@@ -43,24 +38,8 @@ class IngestDrainIT {
     private static final int EVENTS_PER_REQUEST = 2_000;
     private static final Instant FIRST = Instant.parse("2024-01-01T00:00:00Z");
 
-    @TempDir
-    static Path data;
-
-    private static LocalStack stack;
-    private static PulseClient client;
-
-    @BeforeAll
-    static void start() {
-        stack = TestStacks.start(data, PipelineLoader.BUNDLED, 2);
-        client = TestStacks.client(stack);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (stack != null) {
-            stack.close();
-        }
-    }
+    @RegisterExtension
+    static final RunningStack platform = new RunningStack(PipelineLoader.BUNDLED, 2);
 
     enum Outcome { ACCEPTED, REFUSED_AT_CONNECT, CUT, OTHER_STATUS }
 
@@ -69,8 +48,8 @@ class IngestDrainIT {
 
     @Test
     void sigtermLetsEveryRequestInFlightFinish() throws Exception {
-        int port = stack.port(Service.INGEST);
-        String url = stack.process(Service.INGEST).url();
+        int port = platform.stack().port(Service.INGEST);
+        String url = platform.stack().process(Service.INGEST).url();
         AtomicBoolean routable = new AtomicBoolean(true);
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong sequence = new AtomicLong();
@@ -106,14 +85,14 @@ class IngestDrainIT {
         Instant sigterm = Instant.now();
         AtomicLong unroutedAfter = new AtomicLong(-1);
         Thread balancer = new Thread(() -> {
-            while (client.isReady(url)) {
+            while (platform.client().isReady(url)) {
                 pause(PROBE_PERIOD);
             }
             routable.set(false);
             unroutedAfter.set(Duration.between(sigterm, Instant.now()).toMillis());
         }, "balancer");
         balancer.start();
-        stack.process(Service.INGEST).close(); // SIGTERM, then waits for the process to exit
+        platform.stack().process(Service.INGEST).close(); // SIGTERM, then waits for the process to exit
         Duration stopped = Duration.between(sigterm, Instant.now());
         balancer.join();
         stop.set(true);
@@ -129,9 +108,9 @@ class IngestDrainIT {
         assertThat(unroutedAfter.get()).as("readiness reported down while the process still ran")
                 .isBetween(0L, stopped.toMillis());
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(2))
-                .until(() -> TranslationWorkload.counted(client) == acknowledged.get());
+                .until(() -> TranslationWorkload.counted(platform.client()) == acknowledged.get());
         Thread.sleep(3_000);
-        assertThat(TranslationWorkload.counted(client)).isEqualTo(acknowledged.get());
+        assertThat(TranslationWorkload.counted(platform.client())).isEqualTo(acknowledged.get());
     }
 
     private static void pause(Duration duration) {

@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.pulse.common.pipeline.PipelineLoader;
-import io.pulse.stack.LocalStack;
-import io.pulse.stack.client.PulseClient;
 import io.pulse.stack.services.Service;
 import java.io.IOException;
 import java.net.URI;
@@ -24,10 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The Kubernetes manifests and monitoring files against the packaged services running: every metric the alert rules
@@ -42,22 +38,8 @@ class ManifestsMatchRunningServicesIT {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    @TempDir
-    static Path data;
-
-    private static LocalStack stack;
-
-    @BeforeAll
-    static void start() {
-        stack = TestStacks.start(data, PipelineLoader.BUNDLED, 2);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (stack != null) {
-            stack.close();
-        }
-    }
+    @RegisterExtension
+    static final RunningStack platform = new RunningStack(PipelineLoader.BUNDLED, 2);
 
     @Test
     void everyMetricTheAlertsAndTheDashboardReadIsExported() throws IOException {
@@ -78,18 +60,17 @@ class ManifestsMatchRunningServicesIT {
         assertThat(referenced).hasSizeGreaterThan(10);
 
         // Traffic that creates every series: accepted and rejected events, queries, aggregation of the events.
-        PulseClient client = TestStacks.client(stack);
-        client.sendNdjson("translation_delivered", TestStacks.HOME.resolve("samples/translations.ndjson"));
-        client.sendJson("translation_delivered", "[{\"timestamp\": \"2018-12-26 18:30:00\", \"client_name\": \"a\","
+        platform.client().sendNdjson("translation_delivered", TestStacks.HOME.resolve("samples/translations.ndjson"));
+        platform.client().sendJson("translation_delivered", "[{\"timestamp\": \"2018-12-26 18:30:00\", \"client_name\": \"a\","
                 + " \"translation_id\": \"bad\", \"duration\": \"slow\"}]");
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
-                client.query("/v1/metrics/delivery_time/series?agg=count").path("series").size()).isPositive());
+                platform.client().query("/v1/metrics/delivery_time/series?agg=count").path("series").size()).isPositive());
 
         // Kafka Streams' task metrics reach Micrometer on its next scan for new metrics, within a minute.
         await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofSeconds(5)).untilAsserted(() -> {
             Map<Service, Set<String>> exported = new EnumMap<>(Service.class);
             for (Service service : Service.values()) {
-                exported.put(service, metricNames(get(stack.url(service) + "/q/metrics").body()));
+                exported.put(service, metricNames(get(platform.stack().url(service) + "/q/metrics").body()));
             }
             Set<String> missing = new TreeSet<>();
             for (PromQl.Reference ref : referenced) {
@@ -124,7 +105,7 @@ class ManifestsMatchRunningServicesIT {
             assertThat(container).as("workload of %s", service.module()).isNotNull();
             for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
                 String path = container.path(probe).path("httpGet").path("path").asText();
-                assertThat(get(stack.url(service) + path).statusCode()).as("%s %s %s", service.module(), probe, path)
+                assertThat(get(platform.stack().url(service) + path).statusCode()).as("%s %s %s", service.module(), probe, path)
                         .isEqualTo(200);
             }
         }

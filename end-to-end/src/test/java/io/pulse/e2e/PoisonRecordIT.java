@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.pulse.common.Topics;
 import io.pulse.common.json.Json;
 import io.pulse.common.pipeline.PipelineLoader;
-import io.pulse.stack.LocalStack;
-import io.pulse.stack.client.PulseClient;
 import io.pulse.stack.services.Service;
 import io.pulse.stack.testing.TopicReader;
 import java.net.URI;
@@ -16,7 +14,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -28,10 +25,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Records that are not Pulse events land on an event topic while song plays flow: bytes that are not JSON, and an
@@ -44,29 +39,13 @@ class PoisonRecordIT {
     private static final int REQUESTS = 60;
     private static final int EVENTS_PER_REQUEST = 200;
 
-    @TempDir
-    static Path data;
-
-    private static LocalStack stack;
-    private static PulseClient client;
-
-    @BeforeAll
-    static void start() {
-        stack = TestStacks.start(data, PipelineLoader.BUNDLED, 2);
-        client = TestStacks.client(stack);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (stack != null) {
-            stack.close();
-        }
-    }
+    @RegisterExtension
+    static final RunningStack platform = new RunningStack(PipelineLoader.BUNDLED, 2);
 
     @Test
     void poisonRecordsAreDeadLetteredAndEveryAcknowledgedPlayCountsOnce() throws Exception {
         ResentPlays plays = new ResentPlays("poison", REQUESTS, EVENTS_PER_REQUEST, 0);
-        plays.start(() -> stack.url(Service.INGEST), 2);
+        plays.start(() -> platform.stack().url(Service.INGEST), 2);
         await().atMost(Duration.ofMinutes(2)).until(() -> plays.acknowledgedRequests.get() >= REQUESTS / 3);
         long ts = ResentPlays.FIRST_DAY.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
         String infinite = "{\"id\": \"p-1\", \"type\": \"song_play\", \"ts\": " + ts + ", \"attrs\": {\"Song\": "
@@ -81,12 +60,12 @@ class PoisonRecordIT {
 
         long total = plays.total();
         await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2))
-                .until(() -> plays.countedTotal(client) >= total);
+                .until(() -> plays.countedTotal(platform.client()) >= total);
         Thread.sleep(5_000); // a record still on its way would show as a count above the expected one
-        Map<String, Long> counted = plays.counted(client);
+        Map<String, Long> counted = plays.counted(platform.client());
         long aggregated = counted.values().stream().mapToLong(Long::longValue).sum();
 
-        List<JsonNode> letters = TopicReader.readAll(stack.kafkaBootstrapServers(), Topics.DLQ).stream()
+        List<JsonNode> letters = TopicReader.readAll(platform.stack().kafkaBootstrapServers(), Topics.DLQ).stream()
                 .map(ConsumerRecord::value).map(v -> Json.read(v, JsonNode.class))
                 .filter(l -> l.path("source").asText().startsWith("aggregation-service events.song_play")).toList();
         double poisonCounted = poisonCounter();
@@ -103,14 +82,14 @@ class PoisonRecordIT {
 
     private static KafkaProducer<String, byte[]> producer() {
         Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers());
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.stack().kafkaBootstrapServers());
         return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
     }
 
     /** pulse_aggregation_poison_records_total of song_play, from the aggregation service's Prometheus endpoint. */
     private static double poisonCounter() throws Exception {
         String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(stack.url(Service.AGGREGATION) + "/q/metrics")).build(),
+                URI.create(platform.stack().url(Service.AGGREGATION) + "/q/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         return metrics.lines().filter(l -> l.startsWith("pulse_aggregation_poison_records_total{")
                         && l.contains("type=\"song_play\""))

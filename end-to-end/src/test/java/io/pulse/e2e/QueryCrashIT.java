@@ -6,18 +6,13 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pulse.common.pipeline.PipelineLoader;
-import io.pulse.stack.LocalStack;
-import io.pulse.stack.client.PulseClient;
 import io.pulse.stack.services.Service;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The query service killed with SIGKILL twice while it stores what 50,000 events change: each batch it was
@@ -28,37 +23,21 @@ class QueryCrashIT {
 
     private static final int EVENTS = 50_000;
 
-    @TempDir
-    static Path data;
-
-    private static LocalStack stack;
-    private static PulseClient client;
-
-    @BeforeAll
-    static void start() {
-        stack = TestStacks.start(data, PipelineLoader.BUNDLED, 2);
-        client = TestStacks.client(stack);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (stack != null) {
-            stack.close();
-        }
-    }
+    @RegisterExtension
+    static final RunningStack platform = new RunningStack(PipelineLoader.BUNDLED, 2);
 
     @Test
     void bucketsAndRollupsAfterTwoCrashesEqualTheRawEvents() {
         TranslationWorkload workload = new TranslationWorkload(EVENTS, 11);
-        workload.send(client, data, 10, chunk -> {
+        workload.send(platform.client(), platform.data(), 10, chunk -> {
             if (chunk == 3 || chunk == 7) {
-                stack.restart(Service.QUERY, true, System.out);
+                platform.stack().restart(Service.QUERY, true, System.out);
             }
         });
 
         await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2))
-                .until(() -> TranslationWorkload.counted(client) == EVENTS);
-        workload.assertDeliveryTimeBuckets(client);
+                .until(() -> TranslationWorkload.counted(platform.client()) == EVENTS);
+        workload.assertDeliveryTimeBuckets(platform.client());
 
         Map<String, double[]> hourly = new HashMap<>(); // client@hour → {count, sum}
         for (TranslationWorkload.Event e : workload.events) {
@@ -66,7 +45,7 @@ class QueryCrashIT {
             x[0]++;
             x[1] += e.duration();
         }
-        JsonNode answer = client.query("/v1/metrics/delivery_time/series?agg=sum&step=1h&group_by=client_name"
+        JsonNode answer = platform.client().query("/v1/metrics/delivery_time/series?agg=sum&step=1h&group_by=client_name"
                 + "&from=2024-01-01T00:00:00Z&to=2024-01-01T04:00:00Z");
         Map<String, double[]> stored = new HashMap<>();
         for (JsonNode series : answer.path("series")) {
@@ -83,6 +62,6 @@ class QueryCrashIT {
             assertThat(stored.get(key)[1]).as("sum " + key).isCloseTo(x[1], within(1e-6));
         });
         System.out.printf("[query crash] events sent %,d, acknowledged %,d, counted %,d after two SIGKILLs%n", EVENTS,
-                EVENTS, TranslationWorkload.counted(client));
+                EVENTS, TranslationWorkload.counted(platform.client()));
     }
 }

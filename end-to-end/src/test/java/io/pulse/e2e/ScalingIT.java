@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.pulse.common.pipeline.PipelineLoader;
-import io.pulse.stack.LocalStack;
 import io.pulse.stack.Ports;
-import io.pulse.stack.client.PulseClient;
 import io.pulse.stack.services.Service;
 import io.pulse.stack.services.ServiceProcess;
 import java.io.IOException;
@@ -14,14 +12,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Two aggregation instances split the partitions between them and give the same answers as one. */
 class ScalingIT {
@@ -30,39 +26,28 @@ class ScalingIT {
     private static final Pattern AGGREGATED = Pattern.compile(
             "pulse_aggregation_events_total\\{[^}]*outcome=\"aggregated\"[^}]*} ([0-9.E]+)");
 
-    @TempDir
-    static Path data;
+    @RegisterExtension
+    static final RunningStack platform = new RunningStack(PipelineLoader.BUNDLED, 4);
 
-    private static LocalStack stack;
-    private static PulseClient client;
     private static ServiceProcess second;
 
     @BeforeAll
     static void start() {
-        stack = TestStacks.start(data, PipelineLoader.BUNDLED, 4);
-        second = stack.startInstance(Service.AGGREGATION, Ports.free(), "aggregation-2", System.out);
-        client = TestStacks.client(stack);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (stack != null) {
-            stack.close();
-        }
+        second = platform.stack().startInstance(Service.AGGREGATION, Ports.free(), "aggregation-2", System.out);
     }
 
     @Test
     void twoInstancesShareTheWorkAndAgreeWithTheRawEvents() throws Exception {
         // Both instances must be running (not rebalancing) before the events go in.
-        await().atMost(Duration.ofMinutes(2)).until(() -> client.isReady(second.url())
-                && client.isReady(stack.url(Service.AGGREGATION)));
+        await().atMost(Duration.ofMinutes(2)).until(() -> platform.client().isReady(second.url())
+                && platform.client().isReady(platform.stack().url(Service.AGGREGATION)));
         TranslationWorkload workload = new TranslationWorkload(EVENTS, 9);
-        workload.send(client, data, 4, chunk -> { });
+        workload.send(platform.client(), platform.data(), 4, chunk -> { });
 
         await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2))
-                .until(() -> TranslationWorkload.counted(client) == EVENTS);
-        workload.assertDeliveryTimeBuckets(client);
-        assertThat(aggregated(stack.url(Service.AGGREGATION))).as("first instance").isPositive();
+                .until(() -> TranslationWorkload.counted(platform.client()) == EVENTS);
+        workload.assertDeliveryTimeBuckets(platform.client());
+        assertThat(aggregated(platform.stack().url(Service.AGGREGATION))).as("first instance").isPositive();
         assertThat(aggregated(second.url())).as("second instance").isPositive();
     }
 

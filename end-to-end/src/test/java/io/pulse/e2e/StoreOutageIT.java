@@ -6,15 +6,12 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pulse.common.json.Json;
 import io.pulse.common.pipeline.PipelineLoader;
-import io.pulse.stack.LocalStack;
-import io.pulse.stack.client.PulseClient;
 import io.pulse.stack.services.Service;
 import io.pulse.stack.services.ServiceProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -24,10 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * PostgreSQL stops for 30 s while events flow: the query service answers reads with a 503 store-unavailable problem
@@ -46,44 +41,29 @@ class StoreOutageIT {
             "/v1/metrics/delivery_time/top?agg=count&from=2024-01-01&to=2024-01-02",
             "/v1/metrics/delivery_time");
 
-    @TempDir
-    static Path data;
+    @RegisterExtension
+    static final RunningStack platform = new RunningStack(PipelineLoader.BUNDLED, 2);
 
-    private static LocalStack stack;
-    private static PulseClient client;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
-    @BeforeAll
-    static void start() {
-        stack = TestStacks.start(data, PipelineLoader.BUNDLED, 2);
-        client = TestStacks.client(stack);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (stack != null) {
-            stack.close();
-        }
-    }
 
     @Test
     void anOutageOfPostgresLosesNothingAndCountsNothingTwice() throws Exception {
-        ServiceProcess query = stack.process(Service.QUERY);
+        ServiceProcess query = platform.stack().process(Service.QUERY);
         Sender sender = new Sender();
         Thread sending = new Thread(sender, "sender");
         sending.start();
         await().atMost(Duration.ofMinutes(1)).until(() -> counted("delivery_time") > 0);
 
         Instant stopped = Instant.now();
-        stack.stopPostgres();
+        platform.stack().stopPostgres();
         List<JsonNode> problems = new ArrayList<>();
         await().atMost(OUTAGE).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-            HttpResponse<String> ready = get(stack.url(Service.QUERY) + "/q/health/ready");
+            HttpResponse<String> ready = get(platform.stack().url(Service.QUERY) + "/q/health/ready");
             assertThat(ready.statusCode()).as(ready.body()).isEqualTo(503);
             assertThat(ready.body()).contains("DOWN").contains("PostgreSQL");
         });
         for (String read : READS) {
-            HttpResponse<String> answer = get(stack.url(Service.QUERY) + read);
+            HttpResponse<String> answer = get(platform.stack().url(Service.QUERY) + read);
             assertThat(answer.statusCode()).as(read + ": " + answer.body()).isEqualTo(503);
             assertThat(answer.headers().firstValue("Content-Type")).hasValueSatisfying(
                     t -> assertThat(t).startsWith("application/problem+json"));
@@ -96,9 +76,9 @@ class StoreOutageIT {
         long untilUp = OUTAGE.minus(Duration.between(stopped, Instant.now())).toMillis();
         Thread.sleep(Math.max(0, untilUp));
         assertThat(query.isAlive()).as("query service alive during the outage").isTrue();
-        stack.startPostgres();
+        platform.stack().startPostgres();
         Instant restarted = Instant.now();
-        await().atMost(Duration.ofMinutes(2)).until(() -> client.isReady(stack.url(Service.QUERY)));
+        await().atMost(Duration.ofMinutes(2)).until(() -> platform.client().isReady(platform.stack().url(Service.QUERY)));
         Duration readyAgain = Duration.between(restarted, Instant.now());
         Thread.sleep(5_000); // events keep flowing after the outage too
         sender.stop.set(true);
@@ -117,10 +97,10 @@ class StoreOutageIT {
         Thread.sleep(3_000);
         assertThat(counted("delivery_time")).isEqualTo(sender.translationsAcknowledged.get());
         assertThat(sumOfPlays()).isEqualTo(sender.playsSum.get());
-        assertThat(client.query("/v1/metrics/plays").path("events").path("aggregated").asLong())
+        assertThat(platform.client().query("/v1/metrics/plays").path("events").path("aggregated").asLong())
                 .isEqualTo(sender.playsAcknowledged.get());
         assertThat(query.isAlive()).as("the query process never exited").isTrue();
-        assertThat(stack.process(Service.QUERY)).isSameAs(query);
+        assertThat(platform.stack().process(Service.QUERY)).isSameAs(query);
         System.out.printf("[outage] counted %d translations and %d plays%n", counted("delivery_time"),
                 counted("plays"));
     }
@@ -133,7 +113,7 @@ class StoreOutageIT {
     /** The metric's events the query API counts, from /series over all days the test writes. */
     private static long counted(String metric) {
         String range = metric.equals("plays") ? "from=2019-01-01&to=2020-01-01" : "from=2024-01-01&to=2024-01-02";
-        JsonNode answer = client.query("/v1/metrics/" + metric + "/series?agg=count&step=1d&" + range);
+        JsonNode answer = platform.client().query("/v1/metrics/" + metric + "/series?agg=count&step=1d&" + range);
         long total = 0;
         for (JsonNode p : answer.path("series").path(0).path("points")) {
             total += p.path("count").asLong();
@@ -142,7 +122,7 @@ class StoreOutageIT {
     }
 
     private static long sumOfPlays() {
-        JsonNode answer = client.query("/v1/metrics/plays/series?agg=sum&step=1d&from=2019-01-01&to=2020-01-01");
+        JsonNode answer = platform.client().query("/v1/metrics/plays/series?agg=sum&step=1d&from=2019-01-01&to=2020-01-01");
         long total = 0;
         for (JsonNode p : answer.path("series").path(0).path("points")) {
             total += p.path("value").asLong();
@@ -188,10 +168,10 @@ class StoreOutageIT {
                 }
                 try {
                     translationsSent.addAndGet(translations.size());
-                    JsonNode t = client.sendJson("translation_delivered", Json.writeString(translations));
+                    JsonNode t = platform.client().sendJson("translation_delivered", Json.writeString(translations));
                     translationsAcknowledged.addAndGet(t.path("accepted").asLong());
                     playsSent.addAndGet(plays.size());
-                    JsonNode p = client.sendJson("song_play", Json.writeString(plays));
+                    JsonNode p = platform.client().sendJson("song_play", Json.writeString(plays));
                     playsAcknowledged.addAndGet(p.path("accepted").asLong());
                     if (p.path("accepted").asLong() == plays.size()) {
                         playsSum.addAndGet(sum);

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pulse.common.json.Json;
 import io.pulse.common.pipeline.PipelineLoader;
-import io.pulse.stack.LocalStack;
 import io.pulse.stack.Ports;
 import io.pulse.stack.client.PulseClient;
 import io.pulse.stack.services.Service;
@@ -15,7 +14,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -26,10 +24,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two query instances share the partitions of {@code aggregates}, behind a client that asks them in turn: a live
@@ -39,26 +36,17 @@ class TwoQueryInstancesIT {
 
     private static final int EVENTS = 6_000;
 
-    @TempDir
-    static Path data;
+    @RegisterExtension
+    static final RunningStack platform = new RunningStack(PipelineLoader.BUNDLED, 4);
 
-    private static LocalStack stack;
     private static ServiceProcess second;
     private static List<PulseClient> instances;
     private static final AtomicInteger turn = new AtomicInteger();
 
     @BeforeAll
     static void start() {
-        stack = TestStacks.start(data, PipelineLoader.BUNDLED, 4);
-        second = stack.startInstance(Service.QUERY, Ports.free(), "query-2", System.out);
-        instances = List.of(TestStacks.client(stack), new PulseClient(stack.url(Service.INGEST), second.url()));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (stack != null) {
-            stack.close();
-        }
+        second = platform.stack().startInstance(Service.QUERY, Ports.free(), "query-2", System.out);
+        instances = List.of(platform.client(), new PulseClient(platform.stack().url(Service.INGEST), second.url()));
     }
 
     /** The next instance in turn, as a round-robin load balancer picks them. */
@@ -68,13 +56,13 @@ class TwoQueryInstancesIT {
 
     @Test
     void liveSubscribersOfEitherInstanceSeeEveryChangeAndBothAnswerTheSame() throws Exception {
-        await().atMost(Duration.ofMinutes(2)).until(() -> instances.get(0).isReady(stack.url(Service.QUERY))
+        await().atMost(Duration.ofMinutes(2)).until(() -> instances.get(0).isReady(platform.stack().url(Service.QUERY))
                 && instances.get(0).isReady(second.url()));
-        LiveSubscriber first = LiveSubscriber.open(stack.url(Service.QUERY));
+        LiveSubscriber first = LiveSubscriber.open(platform.stack().url(Service.QUERY));
         LiveSubscriber other = LiveSubscriber.open(second.url());
 
         TranslationWorkload workload = new TranslationWorkload(EVENTS, 21);
-        workload.send(next(), data, 6, chunk -> { });
+        workload.send(next(), platform.data(), 6, chunk -> { });
         Map<String, Long> expected = new TreeMap<>();
         workload.expected().forEach((key, x) -> expected.put(key, x.count()));
 

@@ -7,9 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.pulse.common.Topics;
 import io.pulse.common.json.Json;
 import io.pulse.common.pipeline.PipelineLoader;
-import io.pulse.stack.LocalStack;
 import io.pulse.stack.Ports;
-import io.pulse.stack.client.PulseClient;
 import io.pulse.stack.services.Service;
 import io.pulse.stack.services.ServiceProcess;
 import io.pulse.stack.testing.TopicReader;
@@ -28,10 +26,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two ingest replicas behind one address: an upload received by one is answered for, and its progress pushed, by
@@ -43,25 +40,14 @@ class UploadsAcrossReplicasIT {
     private static final Duration PATIENCE = Duration.ofMinutes(3);
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    @TempDir
-    static Path data;
+    @RegisterExtension
+    static final RunningStack platform = new RunningStack(PipelineLoader.BUNDLED, 2);
 
-    private static LocalStack stack;
-    private static PulseClient client;
     private static ServiceProcess second;
 
     @BeforeAll
     static void start() {
-        stack = TestStacks.start(data, PipelineLoader.BUNDLED, 2);
-        second = stack.startInstance(Service.INGEST, Ports.free(), "ingest-2", System.out);
-        client = TestStacks.client(stack);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (stack != null) {
-            stack.close();
-        }
+        second = platform.stack().startInstance(Service.INGEST, Ports.free(), "ingest-2", System.out);
     }
 
     private static HttpResponse<String> upload(String ingest, Path file) throws Exception {
@@ -76,7 +62,7 @@ class UploadsAcrossReplicasIT {
         Random random = new Random(7);
         Map<String, Long> counts = new TreeMap<>();
         Map<String, Long> sums = new TreeMap<>();
-        Path file = data.resolve("plays.csv");
+        Path file = platform.data().resolve("plays.csv");
         try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             out.write("Song,Date,Number of Plays\n");
             for (int i = 0; i < ROWS; i++) {
@@ -88,7 +74,7 @@ class UploadsAcrossReplicasIT {
                 sums.merge(song, plays, Long::sum);
             }
         }
-        String first = stack.url(Service.INGEST);
+        String first = platform.stack().url(Service.INGEST);
         String other = second.url();
 
         HttpResponse<String> received = upload(first, file);
@@ -121,7 +107,7 @@ class UploadsAcrossReplicasIT {
         assertThat(again.headers().firstValue("Location")).hasValue("/v1/uploads/" + id);
 
         // Sent twice, acknowledged once, counted once.
-        assertThat(TopicReader.readAll(stack.kafkaBootstrapServers(), Topics.events("song_play"))).hasSize(ROWS);
+        assertThat(TopicReader.readAll(platform.stack().kafkaBootstrapServers(), Topics.events("song_play"))).hasSize(ROWS);
         await().atMost(PATIENCE).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
             assertThat(perSong("count")).isEqualTo(counts);
             assertThat(perSong("sum")).isEqualTo(sums);
@@ -129,7 +115,7 @@ class UploadsAcrossReplicasIT {
     }
 
     private static Map<String, Long> perSong(String agg) {
-        JsonNode top = client.query("/v1/metrics/plays/top?agg=" + agg + "&k=100&from=2024-01-01&to=2025-01-01");
+        JsonNode top = platform.client().query("/v1/metrics/plays/top?agg=" + agg + "&k=100&from=2024-01-01&to=2025-01-01");
         Map<String, Long> answered = new TreeMap<>();
         for (JsonNode r : top.path("top")) {
             answered.put(r.path("group").path("Song").asText(), r.path("value").asLong());

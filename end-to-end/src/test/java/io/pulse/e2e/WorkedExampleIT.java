@@ -5,17 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pulse.common.pipeline.PipelineLoader;
-import io.pulse.stack.LocalStack;
-import io.pulse.stack.client.PulseClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The whole platform as users run it: the three packaged services as separate processes, a real broker and a real
@@ -24,29 +20,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class WorkedExampleIT {
 
-    @TempDir
-    static Path data;
-
-    private static LocalStack stack;
-    private static PulseClient client;
     private static final Path HOME = TestStacks.HOME;
 
-    @BeforeAll
-    static void start() {
-        stack = TestStacks.start(data, PipelineLoader.BUNDLED, 2);
-        client = TestStacks.client(stack);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (stack != null) {
-            stack.close();
-        }
-    }
+    @RegisterExtension
+    static final RunningStack platform = new RunningStack(PipelineLoader.BUNDLED, 2);
 
     @Test
     void sampleEventsGiveTheDesignsMovingAverage() {
-        JsonNode sent = client.sendNdjson("translation_delivered", HOME.resolve("samples/translations.ndjson"));
+        JsonNode sent = platform.client().sendNdjson("translation_delivered", HOME.resolve("samples/translations.ndjson"));
         assertThat(sent.path("accepted").asInt()).isEqualTo(3);
         assertThat(sent.path("rejected").asInt()).isZero();
 
@@ -55,7 +36,7 @@ class WorkedExampleIT {
         expected.add(null);
         expected.addAll(Arrays.asList(20.0, 20.0, 20.0, 20.0, 25.5, 25.5, 25.5, 25.5, 25.5, 25.5, 31.0, 31.0, 42.5));
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-            JsonNode answer = client.query("/v1/metrics/delivery_time/moving?window=10m&step=1m&agg=avg"
+            JsonNode answer = platform.client().query("/v1/metrics/delivery_time/moving?window=10m&step=1m&agg=avg"
                     + "&from=2018-12-26T18:11:00Z&to=2018-12-26T18:25:00Z");
             List<Double> values = new ArrayList<>();
             List<String> times = new ArrayList<>();
@@ -68,8 +49,8 @@ class WorkedExampleIT {
             assertThat(times.get(13)).isEqualTo("2018-12-26T18:24:00Z");
         });
 
-        // Without from and to the answer spans the data, one step past the last event.
-        JsonNode defaults = client.query("/v1/metrics/delivery_time/moving?window=10m&step=1m&agg=avg");
+        // Without from and to the answer spans the platform.data(), one step past the last event.
+        JsonNode defaults = platform.client().query("/v1/metrics/delivery_time/moving?window=10m&step=1m&agg=avg");
         assertThat(defaults.path("from").asText()).isEqualTo("2018-12-26T18:11:00Z");
         assertThat(defaults.path("to").asText()).isEqualTo("2018-12-26T18:25:00Z");
     }
