@@ -32,6 +32,7 @@ record PipelineFile(
             @JsonProperty(value = "granularity", required = true) String granularity,
             @JsonProperty("allowed-lateness") String allowedLateness,
             @JsonProperty("aggregations") List<String> aggregations,
-            @JsonProperty("retention") String retention) {
+            @JsonProperty("retention") String retention,
+            @JsonProperty("zone") String zone) {
     }
 }

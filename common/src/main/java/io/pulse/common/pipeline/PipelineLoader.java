@@ -164,12 +164,20 @@ public final class PipelineLoader {
             throw new PipelineException(source, at + ".granularity", "'" + entry.granularity()
                     + "' does not align buckets to days", "use whole seconds that divide a day (1m, 5m, 1h) or whole days");
         }
+        ZoneId zone = null;
+        if (entry.zone() != null) {
+            zone = zone(entry.zone(), at + ".zone");
+            if (!wholeDays) {
+                throw new PipelineException(source, at + ".zone", "a zone applies only to day-or-longer granularities, not '"
+                        + entry.granularity() + "'", "remove 'zone' or use a granularity of whole days (1d, 7d)");
+            }
+        }
         Duration lateness = entry.allowedLateness() == null ? Duration.ZERO
                 : duration(entry.allowedLateness(), at + ".allowed-lateness", true);
         List<Aggregation> aggregations = aggregations(entry, at);
         Duration retention = entry.retention() == null ? null : duration(entry.retention(), at + ".retention");
         return new Metric(name, type.name(), entry.value(), entry.distinct(), groupBy, granularity, lateness, aggregations,
-                retention);
+                retention, zone);
     }
 
     private List<Aggregation> aggregations(PipelineFile.MetricEntry entry, String at) {

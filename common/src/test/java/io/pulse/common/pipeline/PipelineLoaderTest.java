@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import io.pulse.common.derive.DatePart;
 import io.pulse.common.derive.GeohashCell;
@@ -166,6 +168,42 @@ class PipelineLoaderTest {
     void granularityMustAlignToDays() {
         assertThatThrownBy(() -> load(pipeline("granularity: 7m")))
                 .hasMessageContaining("does not align buckets to days");
+    }
+
+    @Test
+    void metricZoneIsReadLikeTheTimestampZone() throws IOException {
+        assertThat(load(pipeline("granularity: 1d")).metric("m").orElseThrow().zone()).isNull();
+        Metric lisbon = load(pipeline("granularity: 1d\nzone: Europe/Lisbon")).metric("m").orElseThrow();
+        assertThat(lisbon.zone()).isEqualTo(ZoneId.of("Europe/Lisbon"));
+        // the 25-hour day of 2026-10-25 in Lisbon
+        assertThat(lisbon.bucketStart(Instant.parse("2026-10-25T23:30:00Z").toEpochMilli()))
+                .isEqualTo(Instant.parse("2026-10-24T23:00:00Z").toEpochMilli());
+        Metric kolkata = load(pipeline("granularity: 7d\nzone: \"+05:30\"")).metric("m").orElseThrow();
+        assertThat(kolkata.zone()).isEqualTo(ZoneOffset.ofHoursMinutes(5, 30));
+        assertThat(kolkata.granularity()).isEqualTo(Duration.ofDays(7));
+        assertThat(load(pipeline("granularity: 1d\nzone: UTC")).metric("m").orElseThrow().zone())
+                .isEqualTo(ZoneOffset.UTC);
+    }
+
+    @Test
+    void badMetricZoneIsRefused() {
+        assertThatThrownBy(() -> load(pipeline("granularity: 1d\nzone: Europe/Lisboa")))
+                .isInstanceOf(PipelineException.class)
+                .hasMessageContaining("pipeline.yaml")
+                .hasMessageContaining("at 'metrics.m.zone'")
+                .hasMessageContaining("unknown zone 'Europe/Lisboa'")
+                .hasMessageContaining("Fix: use UTC, an offset such as +02:00 or a region such as Europe/Lisbon");
+    }
+
+    @Test
+    void metricZoneNeedsAGranularityOfWholeDays() {
+        assertThatThrownBy(() -> load(pipeline("granularity: 1h\nzone: Europe/Lisbon")))
+                .isInstanceOf(PipelineException.class)
+                .hasMessageContaining("at 'metrics.m.zone'")
+                .hasMessageContaining("applies only to day-or-longer granularities")
+                .hasMessageContaining("Fix: remove 'zone' or use a granularity of whole days");
+        assertThatThrownBy(() -> load(pipeline("granularity: 36h\nzone: Europe/Lisbon")))
+                .hasMessageContaining("metrics.m.granularity").hasMessageContaining("does not align buckets to days");
     }
 
     @Test
