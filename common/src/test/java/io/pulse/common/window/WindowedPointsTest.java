@@ -32,7 +32,7 @@ class WindowedPointsTest {
 
     @Test
     void aMovingPointCoversTheWindowBeforeIt() {
-        assertThat(points(new WindowedPoints(Instant.parse("2018-12-26T18:11:00Z"), Instant.parse("2018-12-26T18:25:00Z"),
+        assertThat(points(WindowedPoints.every(Instant.parse("2018-12-26T18:11:00Z"), Instant.parse("2018-12-26T18:25:00Z"),
                 MINUTE, Duration.ofMinutes(10)))).containsExactly(
                 "18:11 - 0", "18:12 20.0 1", "18:13 20.0 1", "18:14 20.0 1", "18:15 20.0 1",
                 "18:16 25.5 2", "18:17 25.5 2", "18:18 25.5 2", "18:19 25.5 2", "18:20 25.5 2", "18:21 25.5 2",
@@ -41,7 +41,7 @@ class WindowedPointsTest {
 
     @Test
     void aPlainPointCoversItsStep() {
-        assertThat(points(new WindowedPoints(Instant.parse("2018-12-26T18:10:00Z"), Instant.parse("2018-12-26T18:25:00Z"),
+        assertThat(points(WindowedPoints.every(Instant.parse("2018-12-26T18:10:00Z"), Instant.parse("2018-12-26T18:25:00Z"),
                 Duration.ofMinutes(5), null))).containsExactly("18:10 20.0 1", "18:15 31.0 1", "18:20 54.0 1");
     }
 
@@ -74,7 +74,49 @@ class WindowedPointsTest {
                 expected.add(new long[] {ts.toEpochMilli(), count, sum});
             }
             List<long[]> actual = new ArrayList<>();
-            new WindowedPoints(from, to, step, window).forEach(buckets,
+            WindowedPoints.every(from, to, step, window).forEach(buckets,
+                    (ts, b) -> actual.add(new long[] {ts.toEpochMilli(), b.count(), (long) b.sum()}));
+            assertThat(actual).as("round %d", round).usingElementComparator(java.util.Arrays::compare)
+                    .containsExactlyElementsOf(expected);
+        }
+    }
+
+    /** Running totals over random periods: every point merges the buckets from its period's start to its end. */
+    @Test
+    void aRunningPointMergesEverythingSinceItsPeriodBegan() {
+        SplittableRandom random = new SplittableRandom(5);
+        long minute = MINUTE.toMillis();
+        for (int round = 0; round < 300; round++) {
+            NavigableMap<Instant, Bucket> buckets = new TreeMap<>();
+            for (int i = random.nextInt(80); i > 0; i--) {
+                buckets.put(Instant.ofEpochMilli(minute * random.nextInt(200)), Bucket.EMPTY.add(random.nextInt(100)));
+            }
+            long step = minute * (1 + random.nextInt(5));
+            long period = step * (1 + random.nextInt(6));
+            int points = 1 + random.nextInt(40);
+            long[] times = new long[points];
+            long[] first = new long[points];
+            long[] until = new long[points];
+            for (int p = 0; p < points; p++) {
+                times[p] = p * step;
+                first[p] = p * step / period * period;
+                until[p] = times[p] + step;
+            }
+            List<long[]> expected = new ArrayList<>();
+            for (int p = 0; p < points; p++) {
+                long count = 0;
+                long sum = 0;
+                for (Map.Entry<Instant, Bucket> e : buckets.entrySet()) {
+                    long start = e.getKey().toEpochMilli();
+                    if (start >= first[p] && start < until[p]) {
+                        count += e.getValue().count();
+                        sum += (long) e.getValue().sum();
+                    }
+                }
+                expected.add(new long[] {times[p], count, sum});
+            }
+            List<long[]> actual = new ArrayList<>();
+            new WindowedPoints(times, first, until).forEach(buckets,
                     (ts, b) -> actual.add(new long[] {ts.toEpochMilli(), b.count(), (long) b.sum()}));
             assertThat(actual).as("round %d", round).usingElementComparator(java.util.Arrays::compare)
                     .containsExactlyElementsOf(expected);

@@ -142,7 +142,7 @@ class MovingAverageCommand implements Callable<Integer> {
         DateTimeFormatter minutes = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(eventType.timestamp().zone());
         String key = "\", \"average_" + metric.name() + "\": ";
         Instant end = buckets.lastKey().plus(MINUTE).plus(MINUTE);
-        new WindowedPoints(buckets.firstKey(), end, MINUTE, MINUTE.multipliedBy(windowSize)).forEach(buckets,
+        WindowedPoints.every(buckets.firstKey(), end, MINUTE, MINUTE.multipliedBy(windowSize)).forEach(buckets,
                 (minute, window) -> out.print("{\"date\": \"" + minutes.format(minute) + key
                         + (window.count() == 0 ? "0" : PythonNumbers.format(window.sum() / window.count())) + "}\n"));
     }

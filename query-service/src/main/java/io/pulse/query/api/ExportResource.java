@@ -6,6 +6,8 @@ import io.pulse.common.pipeline.Metric;
 import io.pulse.common.pipeline.Pipeline;
 import io.pulse.common.problem.Problems;
 import io.pulse.query.series.SeriesRequest;
+import io.pulse.query.time.FixedStep;
+import io.pulse.query.time.Zoning;
 import io.pulse.query.store.BucketExport;
 import io.pulse.query.store.BucketRepository;
 import io.smallrye.common.annotation.Blocking;
@@ -86,8 +88,9 @@ public class ExportResource {
         List<String> groupBy = QueryParameters.groupBy(metric, groupByText, "group_by");
         WhereFilter filter = WhereFilter.parse(pipeline, metric, where);
         ExportWriter.Fill fill = fill(fillText);
-        Optional<Instant[]> range = QueryRange.of(buckets, metric, from, to, step, false);
-        SeriesRequest request = range.map(r -> new SeriesRequest(metric, agg, step, null, r[0], r[1], groupBy,
+        Optional<Instant[]> range = QueryRange.of(buckets, metric, Zoning.UTC, Instant.now(), from, to,
+                new FixedStep(step), false);
+        SeriesRequest request = range.map(r -> SeriesRequest.export(metric, agg, step, r[0], r[1], groupBy,
                 filter.accepted())).orElse(null);
         boolean dates = ExportWriter.writesDates(step, request == null ? null : request.from());
         ExportColumns columns = ExportColumns.of(metric, agg, groupBy, dates, columnsText);

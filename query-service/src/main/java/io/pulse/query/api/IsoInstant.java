@@ -1,7 +1,9 @@
 package io.pulse.query.api;
 
 import java.time.Instant;
+import io.pulse.query.time.ZonedTimes;
 import java.time.LocalDate;
+import java.time.ZoneId;
 
 /**
  * An instant as ISO-8601 text exactly as {@link Instant#toString()} writes it, fast for the instants an answer holds
@@ -15,6 +17,11 @@ final class IsoInstant {
     private static final int DAY = 86_400;
 
     private IsoInstant() {
+    }
+
+    /** {@code t} as {@link #format(Instant)} writes it, or as a local time with its offset in {@code zone} when given. */
+    static String format(Instant t, ZoneId zone) {
+        return t == null ? null : zone == null ? format(t) : ZonedTimes.format(t, zone);
     }
 
     static String format(Instant t) {

@@ -2,10 +2,10 @@ package io.pulse.query.api;
 
 import io.pulse.common.http.MediaTypes;
 import io.pulse.common.pipeline.Aggregation;
-import io.pulse.common.pipeline.Durations;
 import io.pulse.common.pipeline.Metric;
 import io.pulse.common.pipeline.Pipeline;
 import io.pulse.common.problem.Problems;
+import io.pulse.common.window.WindowedPoints;
 import io.pulse.query.QueryConfig;
 import io.pulse.query.series.Series;
 import io.pulse.query.series.SeriesCalculator;
@@ -13,6 +13,8 @@ import io.pulse.query.series.SeriesRequest;
 import io.pulse.query.store.BucketReader;
 import io.pulse.query.store.BucketRepository;
 import io.pulse.query.store.EventOutcomes;
+import io.pulse.query.time.Step;
+import io.pulse.query.time.Zoning;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -21,7 +23,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -35,6 +36,10 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 @Produces(MediaType.APPLICATION_JSON)
 @Blocking
 public class MetricResource {
+
+    /** {@code agg=cumulative_sum}: a running {@code sum}, since {@code from} unless {@code cumulative} names a period. */
+    private static final String CUMULATIVE = "cumulative_";
+    private static final String ALL = "all";
 
     @Inject
     Pipeline pipeline;
@@ -74,16 +79,20 @@ public class MetricResource {
     @Path("/{metric}/series")
     @Produces({MediaType.APPLICATION_JSON, MediaTypes.CSV, MediaTypes.NDJSON})
     @Operation(summary = "A time series", description = "One series per group of the group_by fields; the point at T "
-            + "covers [T, T + step). Also as text/csv and application/x-ndjson rows.")
+            + "covers [T, next point), or with cumulative the running total from the start of T's period. Also as "
+            + "text/csv and application/x-ndjson rows.")
     public SeriesResponse series(
             @Parameter(example = "delivery_time") @PathParam("metric") String metric,
-            @Parameter(description = "first point, inclusive (ISO-8601; zone-less is UTC)", example = "2018-12-26T18:00:00Z") @QueryParam("from") String from,
-            @Parameter(description = "end, exclusive", example = "2018-12-26T19:00:00Z") @QueryParam("to") String to,
-            @Parameter(description = "a multiple of the granularity", example = "5m") @QueryParam("step") String step,
-            @Parameter(description = "count, sum, avg, min, max, distinct or pNN", example = "avg") @QueryParam("agg") String agg,
+            @Parameter(description = "first point, inclusive: ISO-8601 (zone-less in tz, else UTC), or relative: now-24h, -7d, now/d", example = "2018-12-26T18:00:00Z") @QueryParam("from") String from,
+            @Parameter(description = "end, exclusive; also now", example = "2018-12-26T19:00:00Z") @QueryParam("to") String to,
+            @Parameter(description = "a multiple of the granularity, or of the calendar: 1w, 1mo, 1q, 1y", example = "5m") @QueryParam("step") String step,
+            @Parameter(description = "count, sum, avg, min, max, distinct or pNN; cumulative_sum, cumulative_count", example = "avg") @QueryParam("agg") String agg,
             @Parameter(description = "group fields kept apart, comma-separated", example = "client_name") @QueryParam("group_by") String groupBy,
-            @Parameter(description = "field:value or field:a|b, repeatable; on a geohash-cell field also field:bbox(minLon,minLat,maxLon,maxLat)", example = "client_name:airliberty") @QueryParam("where") List<String> where) {
-        return answer(metric, from, to, step, null, agg, groupBy, where);
+            @Parameter(description = "field:value or field:a|b, repeatable; on a geohash-cell field also field:bbox(minLon,minLat,maxLon,maxLat)", example = "client_name:airliberty") @QueryParam("where") List<String> where,
+            @Parameter(description = "running totals since the start of each period: 1d, 1w, 1mo, 1q, 1y, or all (since from)", example = "1d") @QueryParam("cumulative") String cumulative,
+            @Parameter(description = "time zone of the days, weeks and months, and of the times written", example = "Europe/Lisbon") @QueryParam("tz") String tz,
+            @Parameter(description = "first day of a week step", example = "monday") @QueryParam("week_start") String weekStart) {
+        return answer(metric, new Question(from, to, step, null, agg, cumulative, tz, weekStart), groupBy, where);
     }
 
     @GET
@@ -92,17 +101,19 @@ public class MetricResource {
     @Operation(summary = "A moving window", description = "The point at T covers [T - window, T).")
     public SeriesResponse moving(
             @Parameter(example = "delivery_time") @PathParam("metric") String metric,
-            @Parameter(description = "how far back each point looks; required", example = "10m") @QueryParam("window") String window,
-            @Parameter(description = "a multiple of the granularity", example = "1m") @QueryParam("step") String step,
+            @Parameter(description = "how far back each point looks; required; in a zone, days, weeks and months are local", example = "10m") @QueryParam("window") String window,
+            @Parameter(description = "a multiple of the granularity, or of the calendar: 1w, 1mo, 1q, 1y", example = "1m") @QueryParam("step") String step,
             @Parameter(example = "2018-12-26T18:11:00Z") @QueryParam("from") String from,
             @Parameter(example = "2018-12-26T18:25:00Z") @QueryParam("to") String to,
             @Parameter(example = "avg") @QueryParam("agg") String agg,
             @Parameter(example = "client_name") @QueryParam("group_by") String groupBy,
-            @Parameter(example = "client_name:airliberty|taxi-eats") @QueryParam("where") List<String> where) {
+            @Parameter(example = "client_name:airliberty|taxi-eats") @QueryParam("where") List<String> where,
+            @Parameter(example = "Europe/Lisbon") @QueryParam("tz") String tz,
+            @Parameter(example = "monday") @QueryParam("week_start") String weekStart) {
         if (window == null || window.isBlank()) {
             throw QueryParameters.invalid("window", "is required", List.of("a duration such as 10m, 1h, 1d or PT10M"));
         }
-        return answer(metric, from, to, step, window, agg, groupBy, where);
+        return answer(metric, new Question(from, to, step, window, agg, null, tz, weekStart), groupBy, where);
     }
 
     /** The {@code k} groups with the largest value of {@code agg} over {@code [from, to)}. */
@@ -111,12 +122,13 @@ public class MetricResource {
     @Operation(summary = "The top groups", description = "The k groups with the largest value over [from, to).")
     public TopResponse top(
             @Parameter(example = "delivery_time") @PathParam("metric") String metricName,
-            @Parameter(example = "2018-12-20") @QueryParam("from") String fromText,
+            @Parameter(description = "ISO-8601 (zone-less in tz, else UTC), or relative: now-7d, now/w", example = "2018-12-20") @QueryParam("from") String fromText,
             @Parameter(example = "2018-12-27") @QueryParam("to") String toText,
             @Parameter(description = "group fields to rank; all by default", example = "client_name") @QueryParam("by") String by,
             @Parameter(example = "count") @QueryParam("agg") String aggText,
             @Parameter(description = "1 to 1000", example = "10") @QueryParam("k") String kText,
-            @Parameter(example = "client_name:airliberty|taxi-eats") @QueryParam("where") List<String> where) {
+            @Parameter(example = "client_name:airliberty|taxi-eats") @QueryParam("where") List<String> where,
+            @Parameter(example = "Europe/Lisbon") @QueryParam("tz") String tz) {
         Metric metric = metric(metricName);
         if (metric.groupBy().isEmpty()) {
             throw QueryParameters.invalid("by", "metric " + metric.name() + " has no group fields to rank", List.of());
@@ -125,52 +137,85 @@ public class MetricResource {
         List<String> groupBy = by == null || by.isBlank() ? metric.groupBy() : QueryParameters.groupBy(metric, by, "by");
         int k = QueryParameters.integer("k", kText, 10, 1, 1000);
         WhereFilter filter = WhereFilter.parse(pipeline, metric, where);
-        Optional<Instant[]> range = QueryRange.of(buckets, metric, fromText, toText, metric.granularity(), false);
+        Zoning zoning = TimeParameters.zoning(metric, tz, null);
+        Optional<Instant[]> range = QueryRange.of(buckets, metric, zoning, Instant.now(), fromText, toText, null, false);
+        String zone = zoning.local() ? zoning.zone().getId() : null;
         if (range.isEmpty()) {
-            return new TopResponse(metric.name(), agg.wireName(), groupBy, null, null, k, List.of(), boxes(filter));
+            return new TopResponse(metric.name(), agg.wireName(), groupBy, zone, null, null, k, List.of(), boxes(filter));
         }
         Instant from = range.get()[0];
         Instant to = range.get()[1];
-        long g = metric.granularity().toMillis();
-        Duration whole = Duration.ofMillis((Duration.between(from, to).toMillis() + g - 1) / g * g);
-        SeriesRequest request = new SeriesRequest(metric, agg, whole, null, from, from.plus(whole), groupBy,
-                filter.accepted());
+        if (zoning.local()) { // a local day that is not a bucket would be counted in part
+            QueryTimeline.requireBucketBoundary(metric, zoning, from.toEpochMilli());
+            QueryTimeline.requireBucketBoundary(metric, zoning, to.toEpochMilli());
+        }
+        // one point over every bucket the range touches
+        long end = metric.bucketStart(to.toEpochMilli() - 1);
+        WindowedPoints whole = new WindowedPoints(new long[] {from.toEpochMilli()}, new long[] {from.toEpochMilli()},
+                new long[] {metric.bucketEnd(end)});
+        SeriesRequest request = SeriesRequest.of(metric, agg, whole, to, zoning.writtenZone(), groupBy, filter.accepted());
         List<TopResponse.Ranked> top = compute(request).stream()
                 .map(s -> new TopResponse.Ranked(s.group(), s.points().get(0).value(), s.points().get(0).count(),
                         s.points().get(0).error()))
                 .filter(r -> r.value() != null)
                 .sorted(Comparator.comparing(TopResponse.Ranked::value).reversed())
                 .limit(k).toList();
-        return new TopResponse(metric.name(), agg.wireName(), groupBy, from, to, k, top, boxes(filter));
+        return new TopResponse(metric.name(), agg.wireName(), groupBy, zone, IsoInstant.format(from, zoning.writtenZone()),
+                IsoInstant.format(to, zoning.writtenZone()), k, top, boxes(filter));
     }
 
-    private SeriesResponse answer(String metricName, String fromText, String toText, String stepText, String windowText,
-                                  String aggText, String groupByText, List<String> whereTexts) {
+    /** The time parameters of a series or moving window, as given. */
+    private record Question(String from, String to, String step, String window, String agg, String cumulative,
+                            String tz, String weekStart) {
+    }
+
+    private SeriesResponse answer(String metricName, Question q, String groupByText, List<String> whereTexts) {
         Metric metric = metric(metricName);
+        String aggText = q.agg();
+        String cumulativeText = q.cumulative();
+        if (aggText != null && aggText.trim().startsWith(CUMULATIVE)) {
+            aggText = aggText.trim().substring(CUMULATIVE.length());
+            cumulativeText = cumulativeText == null || cumulativeText.isBlank() ? ALL : cumulativeText;
+        }
         Aggregation agg = QueryParameters.agg(metric, aggText);
-        Duration step = QueryParameters.multipleOfGranularity(metric, "step", stepText, false);
-        Duration window = windowText == null ? null : QueryParameters.multipleOfGranularity(metric, "window", windowText, true);
+        Zoning zoning = TimeParameters.zoning(metric, q.tz(), q.weekStart());
+        Step step = TimeParameters.step(metric, zoning, "step", q.step());
+        QueryTimeline.Coverage coverage = new QueryTimeline.Plain();
+        String windowName = null;
+        String cumulativeName = null;
+        if (q.window() != null) {
+            Step window = TimeParameters.step(metric, zoning, "window", q.window());
+            coverage = new QueryTimeline.Moving(window);
+            windowName = window.name();
+        }
+        if (cumulativeText != null && !cumulativeText.isBlank()) {
+            if (q.window() != null) {
+                throw QueryParameters.invalid("cumulative", "a moving window has no running total", List.of());
+            }
+            Step period = cumulativeText.trim().equals(ALL) ? null : TimeParameters.step(metric, zoning, "cumulative", cumulativeText);
+            coverage = new QueryTimeline.Running(period);
+            cumulativeName = period == null ? ALL : period.name();
+        }
         List<String> groupBy = QueryParameters.groupBy(metric, groupByText, "group_by");
         WhereFilter where = WhereFilter.parse(pipeline, metric, whereTexts);
-        String stepName = Durations.format(step);
-        String windowName = window == null ? null : Durations.format(window);
-        Optional<Instant[]> range = QueryRange.of(buckets, metric, fromText, toText, step, window != null);
+        String zone = zoning.local() ? zoning.zone().getId() : null;
+        Optional<Instant[]> range = QueryRange.of(buckets, metric, zoning, Instant.now(), q.from(), q.to(), step,
+                q.window() != null);
         if (range.isEmpty()) {
-            return new SeriesResponse(metric.name(), agg.wireName(), stepName, windowName, null, null, groupBy, List.of(),
-                    boxes(where));
+            return new SeriesResponse(metric.name(), agg.wireName(), step.name(), windowName, cumulativeName, zone,
+                    null, null, groupBy, List.of(), boxes(where));
         }
-        SeriesRequest request = new SeriesRequest(metric, agg, step, window, range.get()[0], range.get()[1], groupBy,
+        WindowedPoints points = QueryTimeline.of(metric, zoning, step, coverage, range.get()[0], range.get()[1],
+                config.maxPoints());
+        SeriesRequest request = SeriesRequest.of(metric, agg, points, range.get()[1], zoning.writtenZone(), groupBy,
                 where.accepted());
-        if (request.points() > config.maxPoints()) {
-            throw QueryParameters.invalid("step", request.points() + " points exceed the limit of " + config.maxPoints(),
-                    List.of("a step of at least " + Durations.format(step.multipliedBy(request.points() / config.maxPoints() + 1))));
-        }
         List<Series> series = compute(request);
-        if (series.size() * request.points() > config.maxPoints()) {
-            throw QueryParameters.invalid("group_by", series.size() + " series of " + request.points()
+        if (series.size() * request.pointCount() > config.maxPoints()) {
+            throw QueryParameters.invalid("group_by", series.size() + " series of " + request.pointCount()
                     + " points exceed the limit of " + config.maxPoints(), List.of("fewer group fields", "a where filter", "a larger step"));
         }
-        return new SeriesResponse(metric.name(), agg.wireName(), stepName, windowName, request.from(), request.to(),
+        return new SeriesResponse(metric.name(), agg.wireName(), step.name(), windowName, cumulativeName, zone,
+                IsoInstant.format(request.from(), zoning.writtenZone()), IsoInstant.format(request.to(), zoning.writtenZone()),
                 groupBy, series, boxes(where));
     }
 

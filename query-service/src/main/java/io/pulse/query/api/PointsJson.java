@@ -6,11 +6,13 @@ import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import io.pulse.query.series.Points;
 import io.pulse.query.series.Series;
+import io.pulse.query.time.ZonedTimes;
 import java.io.IOException;
+import java.time.ZoneId;
 
 /**
  * Writes a series' points straight from their columns, the same text Jackson writes for the list of
- * {@link Series.Point}s they stand for ({@code "ts"} as {@link IsoInstant}, {@code "value"} null when absent,
+ * {@link Series.Point}s they stand for ({@code "ts"} as {@link IsoInstant}, or with its offset in a zone, {@code "value"} null when absent,
  * {@code "count"}, {@code "late"}, {@code "revised"}, {@code "error"} only for approximate aggregations), without making a point, a boxed value or an
  * instant's text per point.
  */
@@ -37,11 +39,15 @@ final class PointsJson extends StdSerializer<Points> {
         IsoInstant.Text ts = new IsoInstant.Text();
         char[] digits = new char[WHOLE_DIGITS];
         String errorKind = points.errorKind();
+        ZoneId zone = points.zone();
         generator.writeStartArray(points, points.size());
         for (int i = 0; i < points.size(); i++) {
             generator.writeStartObject();
             generator.writeFieldName(TS);
-            if (ts.fill(points.epochSecond(i), points.nano(i))) {
+            long millis = points.epochMilli(i);
+            if (zone != null) {
+                generator.writeString(ZonedTimes.format(points.ts(i), zone));
+            } else if (ts.fill(Math.floorDiv(millis, 1000), (int) Math.floorMod(millis, 1000) * 1_000_000)) {
                 generator.writeString(ts.chars, 0, ts.chars.length);
             } else {
                 generator.writeString(points.ts(i).toString());

@@ -7,19 +7,12 @@ import io.pulse.common.problem.Problem;
 import io.pulse.common.problem.ProblemException;
 import io.pulse.query.series.SeriesRequest;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /** Turns query-string parameters into a {@link SeriesRequest}, answering every mistake with a 400 naming the parameter. */
@@ -53,29 +46,6 @@ public final class QueryParameters {
                     + Durations.format(metric.granularity()), List.of("multiples of " + Durations.format(metric.granularity())));
         }
         return d;
-    }
-
-    /** An instant: ISO-8601 with offset, or a date-time or date without one, read as UTC. */
-    public static Optional<Instant> instant(String name, String text) {
-        if (text == null || text.isBlank()) {
-            return Optional.empty();
-        }
-        String t = text.trim();
-        try {
-            return Optional.of(OffsetDateTime.parse(t).toInstant());
-        } catch (DateTimeParseException e) {
-            // try the zone-less forms
-        }
-        try {
-            return Optional.of(LocalDateTime.parse(t).toInstant(ZoneOffset.UTC));
-        } catch (DateTimeParseException e) {
-            // try a plain date
-        }
-        try {
-            return Optional.of(LocalDate.parse(t).atStartOfDay().toInstant(ZoneOffset.UTC));
-        } catch (DateTimeParseException e) {
-            throw invalid(name, "'" + text + "' is not a time", List.of("2018-12-26T18:11:00Z", "2018-12-26T18:11:00", "2018-12-26"));
-        }
     }
 
     /** Comma-separated group fields, each one of the metric's; {@code name} is the parameter, for messages. */

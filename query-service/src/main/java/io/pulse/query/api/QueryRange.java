@@ -2,7 +2,8 @@ package io.pulse.query.api;
 
 import io.pulse.common.pipeline.Metric;
 import io.pulse.query.store.BucketRepository;
-import java.time.Duration;
+import io.pulse.query.time.Step;
+import io.pulse.query.time.Zoning;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -14,31 +15,30 @@ final class QueryRange {
     }
 
     /**
-     * {@code [from, to)}: as given, or by default spanning the stored data (a moving window also shows the step
-     * after the last event); empty when nothing is stored and no range was given.
+     * {@code [from, to)}: as given (absolute, or relative to {@code now}; in UTC, from is moved back to the start of
+     * its bucket, in a zone the question's step says where its points fall); or by default spanning the stored data
+     * from the start of the first {@code step} ({@code null}: the first bucket), a moving window also showing the
+     * step after the last event; empty when nothing is stored and no range was given.
      */
-    static Optional<Instant[]> of(BucketRepository buckets, Metric metric, String fromText, String toText, Duration step,
-                                  boolean moving) {
-        Optional<Instant> from = QueryParameters.instant("from", fromText).map(t -> floor(t, metric.granularity()));
-        Optional<Instant> to = QueryParameters.instant("to", toText);
+    static Optional<Instant[]> of(BucketRepository buckets, Metric metric, Zoning zoning, Instant now, String fromText,
+                                  String toText, Step step, boolean moving) {
+        Optional<Instant> from = TimeParameters.instant("from", fromText, zoning, now)
+                .map(t -> zoning.local() ? t : Instant.ofEpochMilli(metric.bucketStart(t.toEpochMilli())));
+        Optional<Instant> to = TimeParameters.instant("to", toText, zoning, now);
         if (from.isEmpty() || to.isEmpty()) {
             Optional<Instant[]> span = buckets.span(metric.name());
             if (span.isEmpty()) {
                 return Optional.empty();
             }
-            Instant lastEnd = span.get()[1].plus(metric.granularity());
-            from = from.or(() -> Optional.of(floor(span.get()[0], step)));
-            to = to.or(() -> Optional.of(moving ? lastEnd.plus(step) : lastEnd));
+            Instant lastEnd = Instant.ofEpochMilli(metric.bucketEnd(span.get()[1].toEpochMilli()));
+            Instant first = span.get()[0];
+            from = from.or(() -> Optional.of(step == null ? first : step.floor(first)));
+            to = to.or(() -> Optional.of(moving ? step.ahead(lastEnd) : lastEnd));
         }
         if (!from.get().isBefore(to.get())) {
             throw QueryParameters.invalid("from", "must be before to (" + from.get() + " is not before " + to.get() + ")",
                     List.of("a time before " + to.get()));
         }
         return Optional.of(new Instant[] {from.get(), to.get()});
-    }
-
-    private static Instant floor(Instant t, Duration unit) {
-        long u = unit.toMillis();
-        return Instant.ofEpochMilli(Math.floorDiv(t.toEpochMilli(), u) * u);
     }
 }

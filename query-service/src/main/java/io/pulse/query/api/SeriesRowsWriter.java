@@ -52,7 +52,7 @@ public class SeriesRowsWriter implements MessageBodyWriter<SeriesResponse> {
         out.write(",value,count,late,revised\r\n");
         for (Series series : answer.series()) {
             for (Series.Point p : series.points()) {
-                out.write(IsoInstant.format(p.ts()));
+                out.write(IsoInstant.format(p.ts(), series.points().zone()));
                 for (String field : answer.groupBy()) {
                     out.write(',' + cell(series.group().get(field)));
                 }
@@ -66,7 +66,7 @@ public class SeriesRowsWriter implements MessageBodyWriter<SeriesResponse> {
         for (Series series : answer.series()) {
             for (Series.Point p : series.points()) {
                 ObjectNode row = Json.MAPPER.createObjectNode();
-                row.put("ts", IsoInstant.format(p.ts()));
+                row.put("ts", IsoInstant.format(p.ts(), series.points().zone()));
                 row.set("group", Json.MAPPER.valueToTree(series.group()));
                 row.put("value", p.value());
                 row.put("count", p.count());

@@ -1,16 +1,17 @@
 package io.pulse.query.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 
 /**
  * The answer of {@code /top}: groups ranked by their value over the whole range, largest first; {@code filter}
- * only with a bounding-box {@code where}: how exact it is.
+ * only with a bounding-box {@code where}: how exact it is; {@code tz} only for a question in a zone, whose times carry
+ * its offset.
  */
-public record TopResponse(String metric, String agg, List<String> by, Instant from, Instant to, int k,
+public record TopResponse(String metric, String agg, List<String> by,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) String tz, String from, String to, int k,
                           List<Ranked> top,
                           @JsonInclude(JsonInclude.Include.NON_NULL) List<WhereFilter.CellBox> filter) {
 

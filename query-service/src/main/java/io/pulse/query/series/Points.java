@@ -2,23 +2,22 @@ package io.pulse.query.series;
 
 import io.pulse.common.bucket.Bucket;
 import io.pulse.common.pipeline.Aggregation;
-import java.time.Duration;
+import io.pulse.common.window.WindowedPoints;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.AbstractList;
 import java.util.Map;
 
 /**
- * The points of one series, kept as columns of primitives: a point's time follows from its index, its value, count
- * and error bound sit in arrays. Seen as a list it gives {@link Series.Point}s, made on each {@link #get}; the answer
+ * The points of one series, kept as columns of primitives: a point's time comes from the question's points, shared
+ * by all its series, its value, count and error bound sit in arrays. Seen as a list it gives {@link Series.Point}s, made on each {@link #get}; the answer
  * writer reads the columns instead ({@code io.pulse.query.api.PointsJson}), so a day of one-minute points no longer
  * holds a point record, a boxed value and an instant per point until the answer is written, then its text.
  */
 public final class Points extends AbstractList<Series.Point> {
 
-    private static final long NANOS_PER_SECOND = 1_000_000_000L;
-
-    private final Instant from;
-    private final Duration step;
+    private final WindowedPoints times;
+    private final ZoneId zone;
     private final Aggregation agg;
     private final String errorKind;
     private final long[] counts;
@@ -30,14 +29,14 @@ public final class Points extends AbstractList<Series.Point> {
     private int size;
 
     /**
-     * @param from     the first point's time
-     * @param step     the distance between points
-     * @param agg      what each point's value is
-     * @param capacity how many points will be added
+     * @param times the question's points, one to be added here for each
+     * @param zone  the zone the times are written in; null for UTC
+     * @param agg   what each point's value is
      */
-    Points(Instant from, Duration step, Aggregation agg, int capacity) {
-        this.from = from;
-        this.step = step;
+    Points(WindowedPoints times, ZoneId zone, Aggregation agg) {
+        int capacity = times.size();
+        this.times = times;
+        this.zone = zone;
         this.agg = agg;
         this.errorKind = SeriesCalculator.errorKind(agg);
         this.counts = new long[capacity];
@@ -76,27 +75,18 @@ public final class Points extends AbstractList<Series.Point> {
                 errorKind == null ? null : Map.of(errorKind, errors[i]));
     }
 
-    /** The time of point {@code i}: {@code from + i × step}. */
     public Instant ts(int i) {
-        return Instant.ofEpochSecond(epochSecond(i), nano(i));
+        return Instant.ofEpochMilli(times.time(i));
     }
 
-    /**
-     * The whole seconds of {@link #ts}, in long arithmetic: {@link Duration#multipliedBy} goes through
-     * {@code BigDecimal}, and the answer writer needs no instant.
-     */
-    public long epochSecond(int i) {
-        return Math.addExact(Math.addExact(from.getEpochSecond(), Math.multiplyExact(step.getSeconds(), i)),
-                nanos(i) / NANOS_PER_SECOND);
+    /** The time of point {@code i} in epoch milliseconds. */
+    public long epochMilli(int i) {
+        return times.time(i);
     }
 
-    /** The nanoseconds of {@link #ts} within its second. */
-    public int nano(int i) {
-        return (int) (nanos(i) % NANOS_PER_SECOND);
-    }
-
-    private long nanos(int i) {
-        return from.getNano() + (long) step.getNano() * i;
+    /** The zone {@link #ts} is written in; null for UTC. */
+    public ZoneId zone() {
+        return zone;
     }
 
     /** Whether point {@code i} has a value: false when it covers no events ({@link Series.Point#value()} null). */

@@ -3,7 +3,6 @@ package io.pulse.query.series;
 import io.pulse.common.bucket.Bucket;
 import io.pulse.common.json.Json;
 import io.pulse.common.pipeline.Aggregation;
-import io.pulse.common.window.WindowedPoints;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Collections;
@@ -52,9 +51,8 @@ public final class SeriesCalculator {
     }
 
     private static Points points(SeriesRequest request, NavigableMap<Instant, Bucket> byStart) {
-        Points points = new Points(request.from(), request.step(), request.agg(), Math.toIntExact(request.points()));
-        new WindowedPoints(request.from(), request.to(), request.step(), request.window()).forEach(byStart,
-                (ts, merged) -> points.add(merged));
+        Points points = new Points(request.points(), request.zone(), request.agg());
+        request.points().forEach(byStart, (ts, merged) -> points.add(merged));
         return points;
     }
 

@@ -93,7 +93,7 @@ public class BucketReader {
 
     /**
      * The coarsest roll-up whose units each fall wholly inside or outside every point's span: the unit is a multiple
-     * of the granularity and divides the step and window, and the buckets read start and end on unit boundaries.
+     * of the granularity and every span a point covers starts and ends on a unit boundary.
      * Distinct counts and quantiles need the buckets' sketches, which are not rolled up.
      */
     static Optional<Rollup> coarsest(SeriesRequest request) {
@@ -103,9 +103,7 @@ public class BucketReader {
         long granularity = request.metric().granularity().toMillis();
         for (Rollup rollup : List.of(Rollup.DAY, Rollup.HOUR)) {
             long unit = rollup.unit.toMillis();
-            if (unit > granularity && unit % granularity == 0 && request.step().toMillis() % unit == 0
-                    && (!request.isMoving() || request.window().toMillis() % unit == 0)
-                    && request.firstBucket().toEpochMilli() % unit == 0 && request.endOfBuckets().toEpochMilli() % unit == 0) {
+            if (unit > granularity && unit % granularity == 0 && request.coversWhole(unit)) {
                 return Optional.of(rollup);
             }
         }

@@ -9,7 +9,7 @@ import io.pulse.common.pipeline.Metric;
 import io.pulse.query.series.GroupBucket;
 import io.pulse.query.series.Series;
 import io.pulse.query.series.SeriesCalculator;
-import io.pulse.query.series.SeriesRequest;
+import io.pulse.query.series.Requests;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,7 +50,7 @@ class PointsJsonTest {
             Duration window = random.nextBoolean() ? null : Duration.ofMinutes(1 + random.nextInt(120));
             // some answers start off whole seconds, whose instants the JDK writes
             Instant from = base.plus(Duration.ofMinutes(random.nextInt(1440))).plusMillis(random.nextInt(4) == 0 ? 500 : 0);
-            var request = new SeriesRequest(METRIC, agg, step, window, from, from.plus(Duration.ofHours(1 + random.nextInt(48))),
+            var request = Requests.every(METRIC, agg, step, window, from, from.plus(Duration.ofHours(1 + random.nextInt(48))),
                     List.of(), Map.of());
             for (Series series : SeriesCalculator.compute(request, buckets)) {
                 // bytes, as the service writes its answers

@@ -46,7 +46,7 @@ class SeriesCalculatorTest {
                 new Event("airliberty", "fr", Instant.parse("2018-12-26T18:11:08.509Z"), 20),
                 new Event("airliberty", "fr", Instant.parse("2018-12-26T18:15:19.903Z"), 31),
                 new Event("taxi-eats", "fr", Instant.parse("2018-12-26T18:23:19.903Z"), 54));
-        var request = new SeriesRequest(METRIC, Aggregation.AVG, Duration.ofMinutes(1), Duration.ofMinutes(10),
+        var request = Requests.every(METRIC, Aggregation.AVG, Duration.ofMinutes(1), Duration.ofMinutes(10),
                 Instant.parse("2018-12-26T18:11:00Z"), Instant.parse("2018-12-26T18:25:00Z"), List.of(), Map.of());
         List<Series> series = SeriesCalculator.compute(request, buckets(events));
         assertThat(series).hasSize(1);
@@ -77,7 +77,7 @@ class SeriesCalculatorTest {
                     (a, b) -> new GroupBucket(a.group(), a.start(), a.bucket().merge(b.bucket())));
         }
         for (Aggregation agg : List.of(Aggregation.DISTINCT, Aggregation.fromWireName("p50").orElseThrow())) {
-            var request = new SeriesRequest(metric, agg, Duration.ofMinutes(1), Duration.ofMinutes(5),
+            var request = Requests.every(metric, agg, Duration.ofMinutes(1), Duration.ofMinutes(5),
                     base.plus(Duration.ofMinutes(3)), base.plus(Duration.ofMinutes(11)), List.of(), Map.of());
             for (Series.Point p : SeriesCalculator.compute(request, buckets.values()).get(0).points()) {
                 long lo = Duration.between(base, p.ts()).toMinutes() - 5;
@@ -119,7 +119,7 @@ class SeriesCalculatorTest {
                 default -> List.of("target_language", "client_name");
             };
             Map<String, Set<String>> where = random.nextBoolean() ? Map.of() : Map.of("client_name", Set.of("c0", "c2"));
-            var request = new SeriesRequest(METRIC, agg, step, window, from, to, groupBy, where);
+            var request = Requests.every(METRIC, agg, step, window, from, to, groupBy, where);
 
             for (Series s : SeriesCalculator.compute(request, buckets(events))) {
                 for (Series.Point p : s.points()) {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pulse.common.pipeline.Aggregation;
 import io.pulse.common.pipeline.Metric;
-import io.pulse.query.series.SeriesRequest;
+import io.pulse.query.series.Requests;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -29,7 +29,7 @@ class BucketReaderTest {
     }
 
     private static Optional<Rollup> table(Duration granularity, String agg, Duration step, Duration window, Instant from) {
-        return BucketReader.coarsest(new SeriesRequest(metric(granularity), Aggregation.fromWireName(agg).orElseThrow(),
+        return BucketReader.coarsest(Requests.every(metric(granularity), Aggregation.fromWireName(agg).orElseThrow(),
                 step, window, from, from.plus(Duration.ofDays(30)), List.of(), Map.of()));
     }
 
@@ -55,7 +55,7 @@ class BucketReaderTest {
     private static Optional<List<String>> named(List<String> groupBy, Map<String, Set<String>> where) {
         Metric metric = new Metric("m", "e", "v", null, groupBy, Duration.ofMinutes(1), Duration.ZERO,
                 List.of(Aggregation.AVG), null);
-        return BucketReader.namedGroups(new SeriesRequest(metric, Aggregation.AVG, Duration.ofMinutes(1), null, MIDNIGHT,
+        return BucketReader.namedGroups(Requests.every(metric, Aggregation.AVG, Duration.ofMinutes(1), null, MIDNIGHT,
                 MIDNIGHT.plus(Duration.ofDays(1)), List.of(), where));
     }
 
