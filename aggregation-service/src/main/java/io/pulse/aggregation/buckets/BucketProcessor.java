@@ -206,7 +206,9 @@ public final class BucketProcessor implements Processor<String, CanonicalEvent, 
     }
 
     private void finalizeUpTo(long eventTime) {
-        long lastClosedStart = eventTime - metric.allowedLateness().toMillis() - metric.granularity().toMillis();
+        // A bucket that closes (end + lateness < eventTime) starts at least its length before its end; with a zone,
+        // buckets differ in length, and the scan reaches as far as the shortest could start. The test below decides.
+        long lastClosedStart = eventTime - metric.allowedLateness().toMillis() - metric.shortestBucket();
         List<KeyValue<String, StoredBucket>> closing = new ArrayList<>();
         try (KeyValueIterator<String, StoredBucket> it = buckets.range(StoreKeys.FIRST, StoreKeys.upTo(lastClosedStart))) {
             it.forEachRemaining(kv -> {
@@ -228,7 +230,9 @@ public final class BucketProcessor implements Processor<String, CanonicalEvent, 
      */
     private void letGoBefore(long eventTime) {
         long keep = Math.max(metric.allowedLateness().toMillis(), metric.granularity().toMillis());
-        long lastLetGo = eventTime - keep - metric.allowedLateness().toMillis() - metric.granularity().toMillis();
+        // Every bucket starting at or before this has ended by eventTime - keep - lateness, however long it lasts: it
+        // is closed, and has been for keep. Buckets never kept up to here are treated as let go.
+        long lastLetGo = eventTime - keep - metric.allowedLateness().toMillis() - metric.longestBucket();
         List<String> expired = new ArrayList<>();
         try (KeyValueIterator<String, StoredBucket> it = buckets.range(StoreKeys.FIRST, StoreKeys.upTo(lastLetGo))) {
             it.forEachRemaining(kv -> {
@@ -255,7 +259,7 @@ public final class BucketProcessor implements Processor<String, CanonicalEvent, 
     }
 
     private long end(long start) {
-        return start + metric.granularity().toMillis();
+        return metric.bucketEnd(start);
     }
 
     private long closesAt(long start) {

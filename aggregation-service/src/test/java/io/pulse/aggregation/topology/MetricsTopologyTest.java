@@ -63,19 +63,7 @@ class MetricsTopologyTest {
      * repartitioning path); clients counting distinct clients.
      */
     private Pipeline pipeline() throws IOException {
-        String schema;
-        try (var in = getClass().getClassLoader().getResourceAsStream("pulse/schemas/translation_delivered.schema.json")) {
-            schema = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        Path file = dir.resolve("pipeline.yaml");
-        Files.writeString(file, """
-                event-types:
-                  translation_delivered:
-                    schema: %s
-                    timestamp: {field: timestamp, formats: ["yyyy-MM-dd HH:mm:ss[.SSSSSS]"]}
-                    id: translation_id
-                    key: client_name
-                metrics:
+        return pipeline("""
                   delivery_time:
                     from: translation_delivered
                     value: duration
@@ -92,14 +80,40 @@ class MetricsTopologyTest {
                     from: translation_delivered
                     distinct: client_name
                     granularity: 1h
-                """.formatted(schema.replace("\n", " ")));
+                """);
+    }
+
+    /** A pipeline of translation_delivered with {@code metrics}, YAML indented as under 'metrics:'. */
+    private Pipeline pipeline(String metrics) throws IOException {
+        String schema;
+        try (var in = getClass().getClassLoader().getResourceAsStream("pulse/schemas/translation_delivered.schema.json")) {
+            schema = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        Path file = dir.resolve("pipeline.yaml");
+        Files.writeString(file, """
+                event-types:
+                  translation_delivered:
+                    schema: %s
+                    timestamp: {field: timestamp, formats: ["yyyy-MM-dd HH:mm:ss[.SSSSSS]"]}
+                    id: translation_id
+                    key: client_name
+                metrics:
+                """.formatted(schema.replace("\n", " ")) + metrics);
         return PipelineLoader.load(file.toString());
     }
 
     @BeforeEach
     void start() throws IOException {
+        drive(pipeline());
+    }
+
+    /** Drives the topology of {@code pipeline}, in place of the one driven so far. */
+    private void drive(Pipeline pipeline) {
+        if (driver != null) {
+            driver.close();
+        }
         var settings = new TopologySettings(EMIT, Duration.ofHours(1), Duration.ofMinutes(5));
-        var topology = new MetricsTopology(pipeline(), settings, Clock.fixed(NOW, ZoneOffset.UTC), registry).build();
+        var topology = new MetricsTopology(pipeline, settings, Clock.fixed(NOW, ZoneOffset.UTC), registry).build();
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -318,6 +332,81 @@ class MetricsTopologyTest {
                 .mapToLong(u -> u.bucket().late()).sum()).isEqualTo((long) lateCount);
         assertThat(counter("pulse.aggregation.events", "metric", "delivery_time", "outcome", "aggregated") + lateCount)
                 .isEqualTo(600);
+    }
+
+    /** Daily buckets on Lisbon's midnight, final an hour after they end. */
+    private static final String LISBON_DAYS = """
+              daily:
+                from: translation_delivered
+                value: duration
+                group-by: [client_name]
+                granularity: 1d
+                zone: Europe/Lisbon
+                allowed-lateness: 1h
+                aggregations: [count, sum]
+            """;
+
+    @Test
+    void aZonedDayOf25HoursIsOneBucketFinalOnlyAfterItsRealEndAndTheLateness() throws IOException {
+        drive(pipeline(LISBON_DAYS));
+        // 2026-10-25 in Lisbon: 00:00 WEST (+01:00) = 2026-10-24T23:00Z to 2026-10-26T00:00 WET (+00:00) = 00:00Z
+        Instant dayStart = Instant.parse("2026-10-24T23:00:00Z");
+        Instant dayEnd = Instant.parse("2026-10-26T00:00:00Z");
+        send("a", Instant.parse("2026-10-24T23:30:00Z"), 1);     // 00:30 local on the 25th
+        send("a", Instant.parse("2026-10-25T23:30:00Z"), 2);     // 23:30 local on the 25th, 24.5 h after the first
+        send("a", Instant.parse("2026-10-26T00:30:00Z"), 4);     // the 26th: clock 00:30Z, before the end + 1 h
+        tick();
+        BucketUpdate day = published("daily", "client_name").get("a@" + dayStart);
+        assertThat(day.end()).isEqualTo(dayEnd);
+        assertThat(day.bucket().count()).isEqualTo(2);
+        assertThat(day.isFinal()).isFalse();
+        send("a", Instant.parse("2026-10-25T12:00:00Z"), 8);     // on time: the day closes at 01:00Z
+        send("a", Instant.parse("2026-10-26T00:59:00Z"), 16);
+        tick();
+        day = published("daily", "client_name").get("a@" + dayStart);
+        assertThat(day.bucket().count()).isEqualTo(3);
+        assertThat(day.bucket().sum()).isEqualTo(11.0);
+        assertThat(day.bucket().late()).isZero();
+        assertThat(day.isFinal()).isFalse();
+        assertThat(late.isEmpty()).isTrue();
+
+        send("a", Instant.parse("2026-10-26T01:00:00Z"), 32);    // the clock passes 01:00Z with the next publication
+        tick();
+        day = published("daily", "client_name").get("a@" + dayStart);
+        assertThat(day.isFinal()).isTrue();
+        assertThat(day.bucket().count()).isEqualTo(3);
+        BucketUpdate next = published("daily", "client_name").get("a@" + dayEnd);
+        assertThat(next.end()).isEqualTo(Instant.parse("2026-10-27T00:00:00Z"));
+        assertThat(next.bucket().count()).isEqualTo(3);
+        assertThat(next.isFinal()).isFalse();
+        send("a", Instant.parse("2026-10-25T13:00:00Z"), 64);    // now late for the 25th
+        tick();
+        List<LateEvent> lateEvents = late.readValuesToList().stream().map(v -> Json.read(v, LateEvent.class)).toList();
+        assertThat(lateEvents).singleElement().satisfies(l -> {
+            assertThat(l.bucketStart()).isEqualTo(dayStart);
+            assertThat(l.bucketEnd()).isEqualTo(dayEnd);
+        });
+    }
+
+    @Test
+    void aZonedDayOf23HoursIsFinalAsSoonAsItsRealEndAndTheLatenessHavePassed() throws IOException {
+        drive(pipeline(LISBON_DAYS));
+        // 2026-03-29 in Lisbon: 00:00 WET (+00:00) = 2026-03-29T00:00Z to 2026-03-30T00:00 WEST (+01:00) = 23:00Z
+        Instant dayStart = Instant.parse("2026-03-29T00:00:00Z");
+        send("a", Instant.parse("2026-03-29T00:10:00Z"), 1);
+        send("a", Instant.parse("2026-03-29T22:50:00Z"), 2);     // 23:50 local
+        send("a", Instant.parse("2026-03-29T23:10:00Z"), 4);     // 00:10 local on the 30th: the next day
+        send("a", Instant.parse("2026-03-29T23:59:00Z"), 8);
+        tick();
+        BucketUpdate day = published("daily", "client_name").get("a@" + dayStart);
+        assertThat(day.end()).isEqualTo(Instant.parse("2026-03-29T23:00:00Z"));
+        assertThat(day.bucket().count()).isEqualTo(2);
+        assertThat(day.isFinal()).isFalse();
+        assertThat(published("daily", "client_name").get("a@2026-03-29T23:00:00Z").bucket().count()).isEqualTo(2);
+        send("a", Instant.parse("2026-03-30T00:00:00Z"), 16);    // the clock passes 23:00Z + 1 h
+        tick();
+        assertThat(published("daily", "client_name").get("a@" + dayStart).isFinal()).isTrue();
+        assertThat(late.isEmpty()).isTrue();
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.pulse.common.pipeline.Aggregation;
 import io.pulse.common.pipeline.Metric;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -47,6 +48,17 @@ class BackfillRuleTest {
                 .isBackfill(at("2026-10-22T12:00:00Z"), RECEIVED)).isTrue();
         assertThat(new BackfillRule(List.of(metric(Duration.ofDays(1), Duration.ofDays(31))))
                 .isBackfill(at("2026-10-23T00:00:00Z"), RECEIVED)).isFalse();
+    }
+
+    @Test
+    void aZonedDayClosesAtItsLocalMidnightPlusLateness() {
+        // 2026-10-25 in Lisbon lasts 25 hours: 2026-10-24T23:00Z to 2026-10-26T00:00Z; an hour late, it closes 01:00Z
+        BackfillRule rule = new BackfillRule(List.of(new Metric("m", "t", null, null, List.of(), Duration.ofDays(1),
+                Duration.ofHours(1), List.of(Aggregation.COUNT), null, ZoneId.of("Europe/Lisbon"))));
+        assertThat(rule.isBackfill(at("2026-10-25T23:30:00Z"), at("2026-10-26T00:59:59.999Z"))).isFalse();
+        assertThat(rule.isBackfill(at("2026-10-25T23:30:00Z"), at("2026-10-26T01:00:00Z"))).isTrue();
+        // 23:30Z on the 24th is 00:30 on the 25th in Lisbon: the same day, not the UTC day that closed at 2026-10-25T01:00Z
+        assertThat(rule.isBackfill(at("2026-10-24T23:30:00Z"), at("2026-10-25T12:00:00Z"))).isFalse();
     }
 
     @Test

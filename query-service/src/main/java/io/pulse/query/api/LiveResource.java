@@ -141,7 +141,8 @@ public class LiveResource {
             List<LiveBucket> events = new ArrayList<>();
             changed.forEach((start, groups) -> {
                 Map<SortedMap<String, String>, RollUp> rolled = new LinkedHashMap<>();
-                for (BucketRow row : buckets.between(metric.name(), start, start.plus(metric.granularity()))) {
+                for (BucketRow row : buckets.between(metric.name(), start,
+                        Instant.ofEpochMilli(metric.bucketEnd(start.toEpochMilli())))) {
                     GroupBucket stored = row.groupBucket();
                     SortedMap<String, String> group = SeriesCalculator.kept(groupBy, stored.group());
                     if (groups.contains(group) && SeriesCalculator.matches(where, stored.group())) {
@@ -185,7 +186,8 @@ public class LiveResource {
                     error.put(agg.wireName(), bound);
                 }
             }
-            return new LiveBucket(metric.name(), group, start, start.plus(metric.granularity()), r.bucket().count(),
+            return new LiveBucket(metric.name(), group, start, Instant.ofEpochMilli(metric.bucketEnd(start.toEpochMilli())),
+                    r.bucket().count(),
                     values, error, r.bucket().late(), r.bucket().revised(), r.isFinal());
         }
     }
