@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -81,7 +82,9 @@ class CompleteAnswersIT {
             rows.add((song.contains(",") ? "\"" + song + "\"" : song) + "," + date + "," + plays);
             totals.merge(song, plays, Long::sum);
             if (song.equals(yearSong) && date.getYear() == 2010) {
-                yearSongDays.merge(date.atStartOfDay(ZoneOffset.UTC).toInstant().toString(), plays, Long::sum);
+                // plays counts Lisbon days: a point at each Lisbon midnight, written with its offset
+                yearSongDays.merge(DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ssxxx")
+                        .format(date.atStartOfDay(ZoneId.of("Europe/Lisbon"))), plays, Long::sum);
             }
         }
         Collections.shuffle(rows, random);

@@ -15,10 +15,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.TemporalAdjusters;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -119,10 +124,13 @@ class FiveWorkloadsIT {
         List<List<String>> rows = csv(SAMPLES.resolve("song_plays.csv"));
         assertThat(status.path("state").asText()).isEqualTo("done");
         assertThat(status.path("accepted").asInt()).isEqualTo(rows.size());
+        // Lisbon dates, counted in Lisbon days: each point at a Lisbon midnight, written with its offset
+        DateTimeFormatter local = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ssxxx");
         Map<String, Map<String, Double>> expected = new TreeMap<>();
         for (List<String> row : rows) {
-            expected.computeIfAbsent(row.get(0), s -> new TreeMap<>())
-                    .merge(row.get(1) + "T00:00:00Z", Double.parseDouble(row.get(2)), Double::sum);
+            expected.computeIfAbsent(row.get(0), s -> new TreeMap<>()).merge(
+                    local.format(LocalDate.parse(row.get(1)).atStartOfDay(ZoneId.of("Europe/Lisbon"))),
+                    Double.parseDouble(row.get(2)), Double::sum);
         }
         await().atMost(PATIENCE).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> assertThat(byGroup(
                 platform.client().query("/v1/metrics/plays/series?agg=sum&step=1d&group_by=Song"), "Song")).isEqualTo(expected));
@@ -153,21 +161,22 @@ class FiveWorkloadsIT {
         double north = -90 + Math.floor((50.10 + 90) / cell) * cell;
         Pattern point = Pattern.compile("POINT \\((\\S+) (\\S+)\\)");
         Map<String, Map<String, Double>> expected = new TreeMap<>();
-        long weekMillis = Duration.ofDays(7).toMillis();
         for (List<String> row : rows) {
             Matcher m = point.matcher(row.get(1));
             assertThat(m.matches()).isTrue();
             double lon = Double.parseDouble(m.group(1));
             double lat = Double.parseDouble(m.group(2));
             if (lon >= west && lon < east && lat >= south && lat < north) {
-                long t = LocalDateTime.parse(row.get(3).replace(' ', 'T')).toInstant(ZoneOffset.UTC).toEpochMilli();
-                String week = Instant.ofEpochMilli(Math.floorDiv(t, weekMillis) * weekMillis).toString();
+                // ISO weeks: from Monday, in UTC as the metric's days
+                LocalDate day = LocalDateTime.parse(row.get(3).replace(' ', 'T')).toLocalDate();
+                String week = day.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY)).atStartOfDay(ZoneOffset.UTC)
+                        .toInstant().toString();
                 expected.computeIfAbsent(row.get(0), r -> new TreeMap<>()).merge(week, 1.0, Double::sum);
             }
         }
         assertThat(expected.keySet()).containsExactly("Prague");
         String bbox = "origin_cell:bbox(" + west + "," + south + "," + (east - 1e-9) + "," + (north - 1e-9) + ")";
-        String query = "/v1/metrics/trips/series?agg=count&step=7d&group_by=region&from=2018-05-24&to=2018-06-14&where=" + bbox;
+        String query = "/v1/metrics/trips/series?agg=count&step=1w&group_by=region&from=2018-05-21&to=2018-06-18&where=" + bbox;
         await().atMost(PATIENCE).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
                 assertThat(byGroup(platform.client().query(query), "region")).isEqualTo(expected));
         JsonNode answer = platform.client().query(query);

@@ -85,7 +85,8 @@ class PipelineLoaderTest {
         TimestampSpec date = p.eventType("song_play").orElseThrow().timestamp();
         assertThat(date.field()).isEqualTo("Date");
         assertThat(date.formats()).containsExactly("yyyy-MM-dd");
-        assertThat(date.zone()).isEqualTo(ZoneOffset.UTC);
+        assertThat(date.zone()).isEqualTo(ZoneId.of("Europe/Lisbon"));
+        assertThat(plays.zone()).isEqualTo(ZoneId.of("Europe/Lisbon"));
     }
 
     @Test

@@ -191,6 +191,92 @@ class MetricResourceTest {
                 .body("paths", hasKey("/v1/metrics/{metric}/live"));
     }
 
+    private ValidatableResponse series(Map<String, String> parameters) {
+        return given().queryParams(parameters).queryParam("where", "client_name:" + air + "|" + taxi)
+                .when().get("/v1/metrics/delivery_time/series").then();
+    }
+
+    /**
+     * 18:11 and 18:15 UTC are 23:41 and 23:45 in Kolkata (+05:30): quarter hours of its clock start at :00, :15,
+     * :30 and :45 local, that is at :30, :45, :00 and :15 UTC.
+     */
+    @Test
+    void aQuestionInAZoneFollowsItsClockAndWritesItsOffset() throws Exception {
+        publish(workedExample(T0));
+        awaitWorkedExample();
+        series(Map.of("agg", "sum", "step", "15m", "tz", "Asia/Kolkata", "from", "2018-12-26T23:30:00",
+                "to", "2018-12-27T00:00:00")).statusCode(200)
+                .body("tz", equalTo("Asia/Kolkata"))
+                .body("from", equalTo("2018-12-26T23:30:00+05:30"))
+                .body("to", equalTo("2018-12-27T00:00:00+05:30"))
+                .body("series[0].points.ts", contains("2018-12-26T23:30:00+05:30", "2018-12-26T23:45:00+05:30"))
+                .body("series[0].points.value", contains(20.0f, 85.0f));
+        // A day of Kolkata starts at 18:30 UTC: all three deliveries are on 26 December there, in one point.
+        series(Map.of("agg", "count", "step", "1d", "tz", "Asia/Kolkata", "from", "2018-12-26", "to", "2018-12-27"))
+                .statusCode(200).body("series[0].points.ts", contains("2018-12-26T00:00:00+05:30"))
+                .body("series[0].points.value", contains(3.0f));
+    }
+
+    /** December 2018 as one point, read from the daily roll-ups: the three deliveries. */
+    @Test
+    void aMonthIsOnePointCoveringTheWholeMonth() throws Exception {
+        publish(workedExample(T0));
+        awaitWorkedExample();
+        series(Map.of("agg", "count", "step", "1mo", "from", "2018-11-15", "to", "2019-01-01")).statusCode(200)
+                .body("step", equalTo("1mo"))
+                .body("series[0].points.ts", contains("2018-11-01T00:00:00Z", "2018-12-01T00:00:00Z"))
+                .body("series[0].points.value", contains(null, 3.0f));
+        series(Map.of("agg", "count", "step", "1w", "week_start", "sunday", "from", "2018-12-26", "to", "2018-12-27"))
+                .statusCode(200).body("series[0].points.ts", contains("2018-12-23T00:00:00Z"))
+                .body("series[0].points.value", contains(3.0f));
+    }
+
+    /** 20, then 20 + 31, then 20 + 31 + 54: a running sum since from. */
+    @Test
+    void runningTotalsAddUpPointByPoint() throws Exception {
+        publish(workedExample(T0));
+        awaitWorkedExample();
+        series(Map.of("agg", "cumulative_sum", "step", "5m", "from", "2018-12-26T18:10:00Z", "to", "2018-12-26T18:25:00Z"))
+                .statusCode(200).body("agg", equalTo("sum")).body("cumulative", equalTo("all"))
+                .body("series[0].points.value", contains(20.0f, 51.0f, 105.0f))
+                .body("series[0].points.count", contains(1, 2, 3));
+        // since the start of each quarter hour: 18:10 starts before 18:15, 18:15 and 18:20 share one
+        series(Map.of("agg", "max", "step", "5m", "cumulative", "15m", "from", "2018-12-26T18:10:00Z",
+                "to", "2018-12-26T18:25:00Z")).statusCode(200).body("cumulative", equalTo("15m"))
+                .body("series[0].points.value", contains(20.0f, 31.0f, 54.0f));
+    }
+
+    @Test
+    void relativeRangesEndNow() {
+        Instant before = Instant.now();
+        String from = given().queryParam("agg", "count").queryParam("from", "now-1h").queryParam("to", "now")
+                .when().get("/v1/metrics/delivery_time/series").then().statusCode(200)
+                .body("step", equalTo("1m")).extract().path("from");
+        Instant after = Instant.now();
+        // moved back to its minute
+        org.assertj.core.api.Assertions.assertThat(Instant.parse(from))
+                .isBetween(before.minus(Duration.ofMinutes(61)), after.minus(Duration.ofHours(1)));
+        org.assertj.core.api.Assertions.assertThat(Instant.parse(from).getEpochSecond() % 60).isZero();
+        given().queryParam("from", "now/d").queryParam("to", "now/d+1d").when().get("/v1/metrics/delivery_time/series")
+                .then().statusCode(400).body("parameter", equalTo("to"));
+    }
+
+    @Test
+    void badCalendarParametersAreNamed() {
+        given().queryParam("tz", "Mars/Olympus").when().get("/v1/metrics/delivery_time/series").then().statusCode(400)
+                .contentType("application/problem+json").body("parameter", equalTo("tz"));
+        given().queryParam("step", "1w").queryParam("week_start", "funday").when().get("/v1/metrics/delivery_time/series")
+                .then().statusCode(400).body("parameter", equalTo("week_start"));
+        given().queryParam("step", "36h").queryParam("tz", "Europe/Lisbon").when().get("/v1/metrics/delivery_time/series")
+                .then().statusCode(400).body("parameter", equalTo("step"));
+        given().queryParam("step", "0mo").when().get("/v1/metrics/delivery_time/series")
+                .then().statusCode(400).body("parameter", equalTo("step"));
+        given().queryParam("from", "yesterday").when().get("/v1/metrics/delivery_time/series")
+                .then().statusCode(400).body("parameter", equalTo("from"));
+        given().queryParam("cumulative", "fortnight").when().get("/v1/metrics/delivery_time/series")
+                .then().statusCode(400).body("parameter", equalTo("cumulative"));
+    }
+
     @Test
     void listsTheMetrics() {
         given().when().get("/v1/metrics").then().statusCode(200)
