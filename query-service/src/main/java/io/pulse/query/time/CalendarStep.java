@@ -81,23 +81,21 @@ public record CalendarStep(Unit unit, long amount, ZoneId zone, DayOfWeek weekSt
     /** The same local time {@code amount} units before (a day before 10:00 is 10:00 the day before, 23 or 25 hours back). */
     @Override
     public Instant back(Instant t) {
-        ZonedDateTime local = t.atZone(zone);
-        return switch (unit) {
-            case CLOCK -> t.minusMillis(amount);
-            case DAY -> local.minusDays(amount).toInstant();
-            case WEEK -> local.minusWeeks(amount).toInstant();
-            case MONTH -> local.minusMonths(amount).toInstant();
-        };
+        return shifted(t, -amount);
     }
 
     @Override
     public Instant ahead(Instant t) {
+        return shifted(t, amount);
+    }
+
+    private Instant shifted(Instant t, long units) {
         ZonedDateTime local = t.atZone(zone);
         return switch (unit) {
-            case CLOCK -> t.plusMillis(amount);
-            case DAY -> local.plusDays(amount).toInstant();
-            case WEEK -> local.plusWeeks(amount).toInstant();
-            case MONTH -> local.plusMonths(amount).toInstant();
+            case CLOCK -> t.plusMillis(units);
+            case DAY -> local.plusDays(units).toInstant();
+            case WEEK -> local.plusWeeks(units).toInstant();
+            case MONTH -> local.plusMonths(units).toInstant();
         };
     }
 
