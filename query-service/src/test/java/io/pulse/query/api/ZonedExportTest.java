@@ -10,17 +10,21 @@ import io.pulse.common.Topics;
 import io.pulse.common.bucket.Bucket;
 import io.pulse.common.bucket.BucketUpdate;
 import io.pulse.common.json.Json;
+import io.pulse.common.pipeline.Metric;
+import io.pulse.common.pipeline.Pipeline;
 import io.pulse.query.TwoFieldPipeline;
 import io.pulse.stack.testing.KafkaResource;
 import io.pulse.stack.testing.PostgresResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.time.temporal.TemporalAdjusters;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,6 +56,9 @@ class ZonedExportTest {
     private static final List<Purchase> PURCHASES = purchases();
     private static boolean published;
 
+    @Inject
+    Pipeline pipeline;
+
     private record Purchase(Instant ts, String shop, double amount) {
         LocalDate localDate() {
             return ts.atZone(LISBON).toLocalDate();
@@ -80,9 +87,20 @@ class ZonedExportTest {
                     Bucket::merge);
         }
         Instant updatedAt = Instant.parse("2026-04-10T00:00:00Z");
+        // and the minute buckets of spend, an epoch-aligned metric, each purchase in its own (shop, country)
+        Metric spend = pipeline.metric("spend").orElseThrow();
+        List<BucketUpdate> minutes = new ArrayList<>();
+        for (int i = 0; i < PURCHASES.size(); i++) {
+            Purchase p = PURCHASES.get(i);
+            minutes.add(new BucketUpdate("spend", new TreeMap<>(Map.of("shop", p.shop(), "country", i % 2 == 0 ? "PT" : "ES")),
+                    p.ts(), p.ts().plusSeconds(60), Bucket.empty(spend).add(p.amount(), "u" + i), false, updatedAt));
+        }
         try (var producer = new KafkaProducer<>(Map.<String, Object>of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaResource.broker().bootstrapServers()),
                 new StringSerializer(), new StringSerializer())) {
+            for (BucketUpdate u : minutes) {
+                producer.send(new ProducerRecord<>(Topics.AGGREGATES, Json.writeString(u.key()), Json.writeString(u))).get();
+            }
             for (var shop : buckets.entrySet()) {
                 for (var day : shop.getValue().entrySet()) {
                     BucketUpdate u = new BucketUpdate("lisbon_spend", new TreeMap<>(Map.of("shop", shop.getKey())),
@@ -95,6 +113,10 @@ class ZonedExportTest {
         // stored when the counts of the whole span add up to the purchases, however its steps are cut
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).untilAsserted(() ->
                 assertThat(csv(EXPORT + "?agg=count").lines().skip(1)
+                        .mapToLong(row -> Long.parseLong(row.substring(row.lastIndexOf(',') + 1))).sum())
+                        .isEqualTo(PURCHASES.size()));
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).untilAsserted(() ->
+                assertThat(csv("/v1/metrics/spend/export?agg=count&step=1d&from=" + FIRST + "&to=" + END).lines().skip(1)
                         .mapToLong(row -> Long.parseLong(row.substring(row.lastIndexOf(',') + 1))).sum())
                         .isEqualTo(PURCHASES.size()));
         published = true;
@@ -148,6 +170,35 @@ class ZonedExportTest {
         assertThat(csv(EXPORT + "?agg=count&step=1w&week_start=sunday&from=" + weeksFrom + "&to=" + weeksTo))
                 .isEqualTo(expected("date,count", false, false, weeksFrom, weeksTo,
                         d -> d.with(TemporalAdjusters.previousOrSame(DayOfWeek.SUNDAY))));
+    }
+
+    /** A metric of minutes asked in Lisbon: local days and 6-hour steps from local midnight, from the hourly roll-ups. */
+    @Test
+    void anEpochAlignedMetricAskedInLisbonHasLocalDaysAndClockStepsWithTheirOffset() {
+        LocalDate from = LocalDate.parse("2026-03-27");
+        LocalDate to = LocalDate.parse("2026-04-01");
+        assertThat(csv("/v1/metrics/spend/export?agg=sum&step=1d&group_by=shop&tz=Europe/Lisbon&from=" + from + "&to=" + to))
+                .isEqualTo(expected("shop,date,sum(amount)", true, true, from, to, d -> d));
+        assertThat(csv("/v1/metrics/spend/export?agg=count&step=1w&week_start=sunday&tz=Europe/Lisbon&from=2026-03-22&to=2026-04-05"))
+                .isEqualTo(expected("date,count", false, false, LocalDate.parse("2026-03-22"), LocalDate.parse("2026-04-05"),
+                        d -> d.with(TemporalAdjusters.previousOrSame(DayOfWeek.SUNDAY))));
+        // 6 hours at a time from each local midnight, the last step of a day ending at the next: on 2026-03-29, a day
+        // of 23 hours, at 07:00, 13:00 and 19:00 summer time, and the last lasts 5 hours
+        DateTimeFormatter offsetTime = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ssxxx");
+        Map<String, Long> quarters = new TreeMap<>();
+        for (Purchase p : PURCHASES) {
+            LocalDate date = p.localDate();
+            if (!date.isBefore(LocalDate.parse("2026-03-28")) && date.isBefore(LocalDate.parse("2026-03-31"))) {
+                Instant midnight = date.atStartOfDay(LISBON).toInstant();
+                long quarter = Duration.between(midnight, p.ts()).toHours() / 6;
+                quarters.merge(midnight.plus(Duration.ofHours(6 * quarter)).atZone(LISBON).format(offsetTime), 1L, Long::sum);
+            }
+        }
+        StringBuilder expected = new StringBuilder("time,count\r\n");
+        quarters.forEach((t, n) -> expected.append(t).append(',').append(n).append("\r\n"));
+        String answer = csv("/v1/metrics/spend/export?agg=count&step=6h&tz=Europe/Lisbon&from=2026-03-28&to=2026-03-31");
+        assertThat(answer).isEqualTo(expected.toString()).contains("2026-03-29T00:00:00+00:00,").contains("2026-03-29T07:00:00+01:00,")
+                .contains("2026-03-29T19:00:00+01:00,");
     }
 
     @Test
