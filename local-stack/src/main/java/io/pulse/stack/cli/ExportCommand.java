@@ -61,7 +61,7 @@ class ExportCommand implements Callable<Integer> {
     @Option(names = "--agg", paramLabel = "AGG", description = "count, sum, avg, min, max, distinct or pNN (default: the metric's).")
     String agg;
 
-    @Option(names = "--step", paramLabel = "STEP", description = "A multiple of the metric's granularity, e.g. 1d (default: the granularity).")
+    @Option(names = "--step", paramLabel = "STEP", description = "A multiple of the metric's granularity, e.g. 1d, or of the calendar: 1w, 1mo, 1q, 1y (default: the granularity).")
     String step;
 
     @Option(names = "--group-by", paramLabel = "FIELDS", description = "Group fields kept apart, comma-separated, e.g. Song.")
@@ -70,11 +70,18 @@ class ExportCommand implements Callable<Integer> {
     @Option(names = "--where", paramLabel = "FILTER", description = "field:value or field:a|b; repeatable.")
     List<String> where = new ArrayList<>();
 
-    @Option(names = "--from", paramLabel = "TIME", description = "First step, inclusive (ISO-8601; a date or zone-less time is UTC).")
+    @Option(names = "--from", paramLabel = "TIME", description = "First step, inclusive: ISO-8601 (a date or zone-less time is in --tz, else UTC), or relative: now-24h, -7d, now/d.")
     String from;
 
-    @Option(names = "--to", paramLabel = "TIME", description = "End, exclusive.")
+    @Option(names = "--to", paramLabel = "TIME", description = "End, exclusive; also now.")
     String to;
+
+    @Option(names = "--tz", paramLabel = "ZONE", description = "Time zone of the days, weeks and months, and of the dates "
+            + "and times written, e.g. Europe/Lisbon (default: the metric's zone, else UTC).")
+    String tz;
+
+    @Option(names = "--week-start", paramLabel = "DAY", description = "First day of a week step, e.g. sunday (default: monday).")
+    String weekStart;
 
     @Option(names = "--fill", paramLabel = "FILL", description = "Steps without events: zero or null writes them (default: left out).")
     String fill;
@@ -122,6 +129,8 @@ class ExportCommand implements Callable<Integer> {
         where.forEach(w -> param(q, "where", w));
         param(q, "from", from);
         param(q, "to", to);
+        param(q, "tz", tz);
+        param(q, "week_start", weekStart);
         param(q, "fill", fill);
         param(q, "columns", columns);
         String base = query.toString().replaceAll("/+$", "");

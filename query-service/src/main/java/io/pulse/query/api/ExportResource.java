@@ -6,7 +6,8 @@ import io.pulse.common.pipeline.Metric;
 import io.pulse.common.pipeline.Pipeline;
 import io.pulse.common.problem.Problems;
 import io.pulse.query.series.SeriesRequest;
-import io.pulse.query.time.FixedStep;
+import io.pulse.query.time.CalendarStep;
+import io.pulse.query.time.Step;
 import io.pulse.query.time.Zoning;
 import io.pulse.query.store.BucketExport;
 import io.pulse.query.store.BucketRepository;
@@ -69,29 +70,35 @@ public class ExportResource {
     @Produces({MediaTypes.CSV, MediaTypes.NDJSON})
     @Operation(summary = "Every group and step as one file", description = "One row per group and step that holds "
             + "events (fill=zero|null: every step), ordered by group then time: the group fields, the date (steps of "
-            + "whole days) or time, the value. CSV with a header, or NDJSON; gzip when accepted. Streamed, no point limit.")
+            + "whole days, weeks, months; in a zone the local date) or time (in a zone with its offset), the value. CSV "
+            + "with a header, or NDJSON; gzip when accepted. Streamed, no point limit.")
     public Response export(
             @Parameter(example = "plays") @PathParam("metric") String metricName,
-            @Parameter(description = "first step, inclusive (ISO-8601; zone-less is UTC)", example = "2019-01-20") @QueryParam("from") String from,
-            @Parameter(description = "end, exclusive", example = "2019-01-23") @QueryParam("to") String to,
-            @Parameter(description = "a multiple of the granularity", example = "1d") @QueryParam("step") String stepText,
+            @Parameter(description = "first step, inclusive: ISO-8601 (zone-less in tz, else UTC), or relative: now-24h, -7d, now/d", example = "2019-01-20") @QueryParam("from") String from,
+            @Parameter(description = "end, exclusive; also now", example = "2019-01-23") @QueryParam("to") String to,
+            @Parameter(description = "a multiple of the granularity, or of the calendar: 1w, 1mo, 1q, 1y", example = "1d") @QueryParam("step") String stepText,
             @Parameter(description = "count, sum, avg, min, max, distinct or pNN", example = "sum") @QueryParam("agg") String aggText,
             @Parameter(description = "group fields kept apart, comma-separated", example = "Song") @QueryParam("group_by") String groupByText,
             @Parameter(description = "field:value or field:a|b, repeatable; on a geohash-cell field also field:bbox(minLon,minLat,maxLon,maxLat)") @QueryParam("where") List<String> where,
             @Parameter(description = "steps without events: left out by default; zero or null writes them", example = "zero") @QueryParam("fill") String fillText,
             @Parameter(description = "the column names, comma-separated, one per column", example = "Song,Date,Total Number of Plays for Date") @QueryParam("columns") String columnsText,
+            @Parameter(description = "time zone of the days, weeks and months, and of the dates and times written", example = "Europe/Lisbon") @QueryParam("tz") String tz,
+            @Parameter(description = "first day of a week step", example = "monday") @QueryParam("week_start") String weekStart,
             @HeaderParam(HttpHeaders.ACCEPT_ENCODING) String acceptEncoding,
             @Context HttpHeaders headers, @Context HttpServerResponse connection) {
         Metric metric = pipeline.metric(metricName).orElseThrow(() -> Problems.unknownMetric(pipeline, metricName).exception());
         Aggregation agg = QueryParameters.agg(metric, aggText);
-        Duration step = QueryParameters.multipleOfGranularity(metric, "step", stepText, false);
+        Zoning zoning = TimeParameters.zoning(metric, tz, weekStart);
+        Step step = TimeParameters.step(metric, zoning, "step", stepText);
         List<String> groupBy = QueryParameters.groupBy(metric, groupByText, "group_by");
         WhereFilter filter = WhereFilter.parse(pipeline, metric, where);
         ExportWriter.Fill fill = fill(fillText);
-        Optional<Instant[]> range = QueryRange.of(buckets, metric, Zoning.UTC, Instant.now(), from, to,
-                new FixedStep(step), false);
-        SeriesRequest request = range.map(r -> SeriesRequest.export(metric, agg, step, r[0], r[1], groupBy,
-                filter.accepted())).orElse(null);
+        Optional<Instant[]> range = QueryRange.of(buckets, metric, zoning, Instant.now(), from, to, step, false);
+        SeriesRequest request = range.map(r -> SeriesRequest.export(metric, agg, step, r[0], r[1],
+                zoning.writtenZone(), groupBy, filter.accepted())).orElse(null);
+        if (request != null) {
+            requireBucketBoundaries(metric, zoning, request);
+        }
         boolean dates = ExportWriter.writesDates(step, request == null ? null : request.from());
         ExportColumns columns = ExportColumns.of(metric, agg, groupBy, dates, columnsText);
         ExportFormat format = ExportFormat.of(headers.getAcceptableMediaTypes());
@@ -112,6 +119,25 @@ public class ExportResource {
                 .header("Content-Disposition", "attachment; filename=\"" + metric.name() + "." + format.extension + "\"")
                 .header(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING);
         return (gzip ? answer.header(HttpHeaders.CONTENT_ENCODING, "gzip") : answer).build();
+    }
+
+    /**
+     * A 400 unless every boundary of the export's steps is a bucket boundary, so that no step counts part of a
+     * bucket; checked before the first row, after which a problem can no longer be answered. A fixed step (in UTC)
+     * needs no check: it starts at a bucket start ({@link QueryRange} moves {@code from} there) and is a multiple of
+     * the granularity. A calendar step's boundaries are local midnights, and for a step of the clock a midnight plus
+     * multiples of the step, which are bucket boundaries when the midnight is (the step is a multiple of the
+     * epoch-aligned granularity; a zoned metric's whole days admit no step of the clock): every step's start, or for
+     * the clock every local midnight, is checked, one at a time without keeping them. An export has no point limit,
+     * but calendar steps over any realistic range are at most some tens of thousands, one check each.
+     */
+    private static void requireBucketBoundaries(Metric metric, Zoning zoning, SeriesRequest request) {
+        if (request.step() instanceof CalendarStep calendar) {
+            calendar.allBoundaries(request.from(), request.to(), t -> {
+                QueryTimeline.requireBucketBoundary(metric, zoning, t);
+                return true;
+            });
+        }
     }
 
     private void write(SeriesRequest request, ExportFormat format, ExportWriter.Fill fill, ExportColumns columns,

@@ -5,19 +5,23 @@ import io.pulse.query.series.GroupBucket;
 import io.pulse.query.series.SeriesCalculator;
 import io.pulse.query.series.SeriesRequest;
 import io.pulse.query.store.BucketExport;
+import io.pulse.query.time.CalendarStep;
+import io.pulse.query.time.FixedStep;
+import io.pulse.query.time.Step;
 import java.io.IOException;
 import java.io.Writer;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
  * Writes an export's rows as they come: one per group and step that holds events, or with {@link Fill} every step
- * from the first to the last for each group, the empty ones as 0 or without a value. Times of steps of whole days
- * are written as dates.
+ * from the first to the last for each group, the empty ones as 0 or without a value, each step after the one before
+ * by {@link Step#next} (a month after a month, a local day of 23 hours after one of 24). Times of steps of whole days
+ * are written as dates, in a zone the local dates; other times in a zone as local times with their offset.
  */
 final class ExportWriter implements BucketExport.Rows {
 
@@ -35,6 +39,10 @@ final class ExportWriter implements BucketExport.Rows {
     private final List<String> names;
     private final List<String> jsonNames;
     private final Writer out;
+    /** A fixed step's length, stepped by addition; 0 for a calendar step. */
+    private final long fixedMillis;
+    /** The zone times are written in; null for UTC. */
+    private final ZoneId zone;
     private final IsoInstant.Text instantText = new IsoInstant.Text();
     private SortedMap<String, String> group;
     private long next;
@@ -50,11 +58,21 @@ final class ExportWriter implements BucketExport.Rows {
         this.jsonNames = names.stream().map(n -> '"' + new String(JsonStringEncoder.getInstance().quoteAsString(n)) + "\":")
                 .toList();
         this.out = out;
+        this.fixedMillis = request != null && request.step() instanceof FixedStep f ? f.length().toMillis() : 0;
+        this.zone = request == null ? null : request.zone();
     }
 
-    /** Whether every step starts at midnight UTC: steps of whole days, from a midnight when the start is known. */
-    static boolean writesDates(Duration step, Instant from) {
-        return step.toMillis() % DAY_MILLIS == 0 && (from == null || from.toEpochMilli() % DAY_MILLIS == 0);
+    /**
+     * Whether every step starts at a midnight: a fixed step (in UTC) of whole days, from a midnight when the start is
+     * known; a calendar step of days, weeks or months, whose steps start at local midnight (in a zone whose clocks
+     * skip midnight, at the first instant of the local date), not one of the clock.
+     */
+    static boolean writesDates(Step step, Instant from) {
+        if (step instanceof CalendarStep calendar) {
+            return calendar.unit() != CalendarStep.Unit.CLOCK;
+        }
+        long millis = ((FixedStep) step).length().toMillis();
+        return millis % DAY_MILLIS == 0 && (from == null || Math.floorMod(from.toEpochMilli(), DAY_MILLIS) == 0);
     }
 
     void header() throws IOException {
@@ -77,7 +95,7 @@ final class ExportWriter implements BucketExport.Rows {
         }
         fillUntil(start);
         write(start, SeriesCalculator.value(request.agg(), row.bucket()));
-        next = start + request.step().toMillis();
+        next = after(start);
     }
 
     /** Ends the export: fills the last group's remaining steps, or with no group kept, the one series even if empty. */
@@ -101,9 +119,14 @@ final class ExportWriter implements BucketExport.Rows {
         if (fill == Fill.NONE || group == null) {
             return;
         }
-        for (; next < until; next += request.step().toMillis()) {
+        for (; next < until; next = after(next)) {
             write(next, fill == Fill.ZERO ? Double.valueOf(0) : null);
         }
+    }
+
+    /** The start of the step after the one at {@code start}. */
+    private long after(long start) {
+        return fixedMillis > 0 ? start + fixedMillis : request.step().next(Instant.ofEpochMilli(start)).toEpochMilli();
     }
 
     private void write(long start, Double value) throws IOException {
@@ -139,6 +162,10 @@ final class ExportWriter implements BucketExport.Rows {
     }
 
     private String time(long start) {
+        if (zone != null) {
+            Instant t = Instant.ofEpochMilli(start);
+            return dates ? LocalDate.ofInstant(t, zone).toString() : IsoInstant.format(t, zone);
+        }
         if (dates) {
             return LocalDate.ofEpochDay(Math.floorDiv(start, DAY_MILLIS)).toString();
         }

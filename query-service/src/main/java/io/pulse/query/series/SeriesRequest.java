@@ -3,6 +3,9 @@ package io.pulse.query.series;
 import io.pulse.common.pipeline.Aggregation;
 import io.pulse.common.pipeline.Metric;
 import io.pulse.common.window.WindowedPoints;
+import io.pulse.query.time.CalendarStep;
+import io.pulse.query.time.FixedStep;
+import io.pulse.query.time.Step;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -12,19 +15,20 @@ import java.util.Set;
 
 /**
  * A validated question about one metric: its points and the buckets each covers, or for an export, whose points are
- * too many to list, a fixed step from {@code from}.
+ * too many to list, a step from {@code from}: a fixed duration, or a unit of the calendar whose points fall on its
+ * boundaries.
  *
  * @param metric  the metric asked about
  * @param agg     what to compute per point
  * @param points  the points and the buckets each covers; null for an export
- * @param step    an export's distance between points, a multiple of the granularity; null otherwise
+ * @param step    an export's step (a multiple of the granularity, or of the calendar); null otherwise
  * @param from    first point, inclusive
  * @param to      end of the points, exclusive
  * @param zone    the zone the points' times are written in; null for UTC
  * @param groupBy the group fields kept apart; the others roll up
  * @param where   accepted values per group field
  */
-public record SeriesRequest(Metric metric, Aggregation agg, WindowedPoints points, Duration step, Instant from,
+public record SeriesRequest(Metric metric, Aggregation agg, WindowedPoints points, Step step, Instant from,
                             Instant to, ZoneId zone, List<String> groupBy, Map<String, Set<String>> where) {
 
     /** A question answered point by point: a series, a moving window, a running total, a ranking's one point. */
@@ -34,10 +38,13 @@ public record SeriesRequest(Metric metric, Aggregation agg, WindowedPoints point
         return new SeriesRequest(metric, agg, points, null, from, to, zone, groupBy, where);
     }
 
-    /** An export: every {@code step} from {@code from} while before {@code to}. */
-    public static SeriesRequest export(Metric metric, Aggregation agg, Duration step, Instant from, Instant to,
+    /**
+     * An export: every point of {@code step} from its first at or before {@code from} ({@link Step#first}: {@code from}
+     * itself for a fixed step) while before {@code to}, times written in {@code zone} (null for UTC).
+     */
+    public static SeriesRequest export(Metric metric, Aggregation agg, Step step, Instant from, Instant to, ZoneId zone,
                                        List<String> groupBy, Map<String, Set<String>> where) {
-        return new SeriesRequest(metric, agg, null, step, from, to, null, groupBy, where);
+        return new SeriesRequest(metric, agg, null, step, step.first(from), to, zone, groupBy, where);
     }
 
     /** The first bucket start any point draws on. */
@@ -47,13 +54,18 @@ public record SeriesRequest(Metric metric, Aggregation agg, WindowedPoints point
 
     /** The end of the bucket starts the points draw on, exclusive. */
     public Instant endOfBuckets() {
-        return points == null ? lastPoint().plus(step) : Instant.ofEpochMilli(points.coveredUntil(points.size() - 1));
+        return points == null ? step.next(lastPoint()) : Instant.ofEpochMilli(points.coveredUntil(points.size() - 1));
     }
 
     /** Whether every span a point covers starts and ends on a multiple of {@code unitMillis} since the epoch. */
     public boolean coversWhole(long unitMillis) {
         if (points == null) {
-            return step.toMillis() % unitMillis == 0 && from.toEpochMilli() % unitMillis == 0;
+            if (step instanceof CalendarStep calendar) {
+                // a step of the clock has boundaries between the midnights it does not test: multiples of its amount
+                return (calendar.unit() != CalendarStep.Unit.CLOCK || calendar.amount() % unitMillis == 0)
+                        && calendar.allBoundaries(from, to, t -> Math.floorMod(t, unitMillis) == 0);
+            }
+            return fixedMillis() % unitMillis == 0 && Math.floorMod(from.toEpochMilli(), unitMillis) == 0;
         }
         for (int i = 0; i < points.size(); i++) {
             if (points.coveredFrom(i) % unitMillis != 0 || points.coveredUntil(i) % unitMillis != 0) {
@@ -64,12 +76,29 @@ public record SeriesRequest(Metric metric, Aggregation agg, WindowedPoints point
     }
 
     public long pointCount() {
-        return points == null ? Math.max(0, (Duration.between(from, to).toMillis() + step.toMillis() - 1) / step.toMillis())
-                : points.size();
+        if (points != null) {
+            return points.size();
+        }
+        if (step instanceof FixedStep) {
+            return Math.max(0, (Duration.between(from, to).toMillis() + fixedMillis() - 1) / fixedMillis());
+        }
+        long n = 0;
+        for (Instant t = from; t.isBefore(to); t = step.next(t)) {
+            n++;
+        }
+        return n;
     }
 
+    /** An export's last point: the one holding the last instant before {@code to}. */
     private Instant lastPoint() {
-        long steps = (Duration.between(from, to).toMillis() - 1) / step.toMillis();
-        return from.plusMillis(steps * step.toMillis());
+        if (step instanceof FixedStep) {
+            long steps = (Duration.between(from, to).toMillis() - 1) / fixedMillis();
+            return from.plusMillis(steps * fixedMillis());
+        }
+        return step.floor(to.minusMillis(1));
+    }
+
+    private long fixedMillis() {
+        return ((FixedStep) step).length().toMillis();
     }
 }

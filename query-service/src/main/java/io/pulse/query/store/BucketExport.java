@@ -6,6 +6,8 @@ import io.pulse.common.bucket.QuantileSketch;
 import io.pulse.common.json.Json;
 import io.pulse.query.series.GroupBucket;
 import io.pulse.query.series.SeriesRequest;
+import io.pulse.query.time.CalendarStep;
+import io.pulse.query.time.FixedStep;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -27,9 +29,15 @@ import javax.sql.DataSource;
 /**
  * Streams every group and step of a {@link SeriesRequest} that holds events, in order of group then time, from a
  * PostgreSQL cursor: the rows are fetched a batch at a time, so an export of any size holds one batch. It reads the
- * same tables as {@link BucketReader} (the coarsest roll-up that answers the step, the group filter by key). When
- * several rows fall in one group and step, count, sum, min and max are merged in SQL; sketches (distinct counts,
- * quantiles) are merged here, as the rows of one group and step arrive together.
+ * same tables as {@link BucketReader} (the coarsest roll-up that answers the step, the group filter by key).
+ *
+ * <p>A fixed step's slot is computed in SQL, {@code from + ((start - from) / step) * step}, and when several rows fall
+ * in one group and slot, count, sum, min and max are merged there. That arithmetic cannot follow the calendar: a
+ * month is 28 to 31 days and a zoned day 23 to 25 hours, so a fixed-length slot would put a short local day in the
+ * day before. For a {@link CalendarStep} SQL merges no further than one row per group and stored bucket start, in
+ * (group, bucket start) order, and each row's start is mapped here to the start of its step ({@link CalendarStep#floor},
+ * worked out once per step as the rows come in time order). Consecutive rows of one group and slot are then merged
+ * here, as sketches (distinct counts, quantiles) always are: the rows of one group and slot arrive together.
  */
 @ApplicationScoped
 public class BucketExport {
@@ -82,10 +90,12 @@ public class BucketExport {
             for (String field : statement.fields()) {
                 s.setString(p++, field);
             }
-            s.setLong(p++, request.from().toEpochMilli());
-            s.setLong(p++, request.from().toEpochMilli());
-            s.setLong(p++, request.step().toMillis());
-            s.setLong(p++, request.step().toMillis());
+            if (request.step() instanceof FixedStep fixed) {
+                s.setLong(p++, request.from().toEpochMilli());
+                s.setLong(p++, request.from().toEpochMilli());
+                s.setLong(p++, fixed.length().toMillis());
+                s.setLong(p++, fixed.length().toMillis());
+            }
             s.setString(p++, request.metric().name());
             s.setObject(p++, utc(request.firstBucket()));
             s.setObject(p++, utc(request.endOfBuckets()));
@@ -106,6 +116,7 @@ public class BucketExport {
         SortedMap<String, String> group = ALL_GROUPS;
         long slot = 0;
         Bucket merged = null;
+        Slots slots = new Slots(request.step() instanceof CalendarStep calendar ? calendar : null);
         int columns = statement.keyColumns();
         while (rs.next()) {
             List<String> key = new ArrayList<>(columns);
@@ -113,7 +124,7 @@ public class BucketExport {
                 key.add(rs.getString(i));
             }
             int column = columns + 1;
-            long start = rs.getLong(column++);
+            long start = slots.of(rs.getLong(column++));
             Bucket bucket = new Bucket(rs.getLong(column++), rs.getDouble(column++),
                     extremes ? BucketReader.nullableDouble(rs, column++) : null,
                     extremes ? BucketReader.nullableDouble(rs, column++) : null,
@@ -140,6 +151,30 @@ public class BucketExport {
         }
     }
 
+    /** The slot holding a row's start: as SQL computed it for a fixed step; for a calendar step, its floor. */
+    private static final class Slots {
+
+        private final CalendarStep calendar;
+        private long start = Long.MAX_VALUE;
+        private long end = Long.MIN_VALUE;
+
+        Slots(CalendarStep calendar) {
+            this.calendar = calendar;
+        }
+
+        long of(long t) {
+            if (calendar == null) {
+                return t;
+            }
+            if (t < start || t >= end) { // rows of one group come in time order: a new step only now and then
+                Instant first = calendar.floor(Instant.ofEpochMilli(t));
+                start = first.toEpochMilli();
+                end = calendar.next(first).toEpochMilli();
+            }
+            return start;
+        }
+    }
+
     private static DistinctSketch distinct(byte[] bytes) {
         return bytes == null ? null : DistinctSketch.fromBytes(bytes);
     }
@@ -163,12 +198,16 @@ public class BucketExport {
         List<String> fields = everyField || ungrouped ? List.of() : groupBy.stream().sorted().toList();
         List<String> keys = everyField ? List.of("group_key")
                 : fields.stream().map(f -> "((group_key::jsonb ->> ?) COLLATE \"C\")").toList();
-        String slot = "(? + ((" + BucketReader.START_MILLIS + " - ?) / ?) * ?)";
+        // A fixed step's slot in SQL; a calendar step's is mapped in Java from the stored start (see above)
+        boolean fixedStep = request.step() instanceof FixedStep;
+        String slot = fixedStep ? "(? + ((" + BucketReader.START_MILLIS + " - ?) / ?) * ?)" : BucketReader.START_MILLIS;
         // Rows already one per group and step (every field kept, or the all-group totals, at the table's own unit)
-        // are read in the primary key's order and need no merging; so are sketches, which only Java can merge.
+        // are read in the primary key's order and need no merging; so are sketches, which only Java can merge. With a
+        // calendar step, rows one per group and stored bucket need no merging in SQL either.
         boolean oneRowPerBucket = everyField || table.equals(rollup.map(r -> r.totals).orElse(null));
         long unit = rollup.map(r -> r.unit).orElse(request.metric().granularity()).toMillis();
-        boolean mergedInSql = !sketches && !(oneRowPerBucket && request.step().toMillis() == unit);
+        boolean oneRowPerSlot = !fixedStep || ((FixedStep) request.step()).length().toMillis() == unit;
+        boolean mergedInSql = !sketches && !(oneRowPerBucket && oneRowPerSlot);
         StringBuilder select = new StringBuilder("SELECT ");
         keys.forEach(k -> select.append(k).append(", "));
         select.append(slot);

@@ -7,6 +7,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.temporal.TemporalAdjusters;
+import java.util.function.LongPredicate;
 
 /**
  * A step of the calendar in a time zone: its points fall on local boundaries, so a day is one point whether it lasts
@@ -107,6 +108,25 @@ public record CalendarStep(Unit unit, long amount, ZoneId zone, DayOfWeek weekSt
             case WEEK -> amount * 7 * DAY_MILLIS;
             case MONTH -> amount * MONTH_MILLIS;
         };
+    }
+
+    /**
+     * Whether {@code test} holds for every boundary of the steps covering {@code [from, until)}: the start of the
+     * first step ({@link #first}), the end of the step holding {@code until}'s last instant, and every boundary
+     * between. For {@link Unit#CLOCK} only the first start, the local midnights between and the end are tested: the
+     * other boundaries are a midnight plus multiples of {@code amount}, for which a test of alignment to a divisor of
+     * {@code amount} holds when it holds for the midnight. So the cost is one test per step, at most one per day, and
+     * nothing is kept.
+     */
+    public boolean allBoundaries(Instant from, Instant until, LongPredicate test) {
+        Instant end = next(floor(until.minusMillis(1)));
+        for (Instant t = first(from); t.isBefore(end);
+             t = unit == Unit.CLOCK ? midnight(t.atZone(zone).toLocalDate().plusDays(1)) : next(t)) {
+            if (!test.test(t.toEpochMilli())) {
+                return false;
+            }
+        }
+        return test.test(end.toEpochMilli());
     }
 
     /** The first instant of {@code date} in the zone: midnight, or the end of a daylight-saving gap at midnight. */

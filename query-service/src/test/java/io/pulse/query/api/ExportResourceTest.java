@@ -32,13 +32,19 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.time.temporal.TemporalAdjusters;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.zip.GZIPInputStream;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -66,8 +72,33 @@ class ExportResourceTest {
     private static final int BIG_DAYS = 800;
     private static final String BIG = PLAYS + "?agg=sum&step=1d&group_by=Song&from=" + BIG_FROM + "&to="
             + BIG_FROM.plusDays(BIG_DAYS);
+    /** Plays of two songs over months of 31, 29 (2032 is a leap year) and 30 days, for steps of the calendar. */
+    private static final LocalDate CALENDAR_FROM = LocalDate.parse("2032-01-20");
+    private static final LocalDate CALENDAR_TO = LocalDate.parse("2032-04-11");
+    private static final List<String> CALENDAR_SONGS = List.of("Across the Universe", "Yesterday");
+    private static final String CALENDAR_WHERE = "&group_by=Song&where=Song:Across the Universe|Yesterday";
+    private static final List<Play> CALENDAR_PLAYS = calendarPlays();
     private static boolean published;
     private static boolean bigStored;
+
+    /** One play event: a song on a date, played {@code value} times. */
+    private record Play(String song, LocalDate date, int value) {
+    }
+
+    /** 0 to 4 play events a song and date, of 10 to 22 plays each. */
+    private static List<Play> calendarPlays() {
+        List<Play> plays = new ArrayList<>();
+        int i = 0;
+        for (LocalDate d = CALENDAR_FROM; d.isBefore(CALENDAR_TO); d = d.plusDays(1), i++) {
+            for (String song : CALENDAR_SONGS) {
+                int events = (i * 7 + song.length()) % 5;
+                for (int k = 0; k < events; k++) {
+                    plays.add(new Play(song, d, 10 + (i + k) % 13));
+                }
+            }
+        }
+        return plays;
+    }
 
     @TestHTTPResource("/")
     URL base;
@@ -110,13 +141,90 @@ class ExportResourceTest {
             updates.add(new BucketUpdate("trips", new TreeMap<>(Map.of("region", "Prague", "origin_cell", cell[0])),
                     start, start.plusSeconds(86_400), b, false, at));
         }
+        // the daily buckets the aggregation service would store from the calendar plays
+        Map<String, Map<LocalDate, Bucket>> calendar = new TreeMap<>();
+        for (Play p : CALENDAR_PLAYS) {
+            calendar.computeIfAbsent(p.song(), s -> new TreeMap<>()).merge(p.date(), Bucket.EMPTY.add(p.value()), Bucket::merge);
+        }
+        calendar.forEach((song, days) -> days.forEach((date, b) -> updates.add(play(song, date.toString(), b, at))));
         publish(updates);
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).untilAsserted(() ->
                 assertThat(csv(PLAYS + "?agg=count&step=1d&" + DAYS)).endsWith("2031-03-03,2\r\n"));
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).untilAsserted(() ->
                 assertThat(csv("/v1/metrics/trips/export?agg=count&step=1d&from=2031-03-01&to=2031-03-03"))
                         .endsWith("2031-03-02,4\r\n"));
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).untilAsserted(() ->
+                assertThat(csv(PLAYS + "?agg=count&step=1d&from=" + CALENDAR_FROM + "&to=" + CALENDAR_TO).lines().skip(1)
+                        .mapToLong(row -> Long.parseLong(row.substring(row.lastIndexOf(',') + 1))).sum())
+                        .isEqualTo(CALENDAR_PLAYS.size()));
         published = true;
+    }
+
+    /**
+     * The brute force over the calendar plays: per song (or all together when {@code grouped} is false) and first
+     * date of the period holding each play's date, in {@code [from, to)}: the sum of plays, or the count of events.
+     * With {@code periods} (the first dates of every period in the range) each group has a row for each, 0 when empty.
+     */
+    private static String calendarCsv(boolean grouped, boolean sum, LocalDate from, LocalDate to,
+                                      Function<LocalDate, LocalDate> period, List<LocalDate> periods) {
+        Map<String, Map<LocalDate, Long>> values = new TreeMap<>();
+        for (Play p : CALENDAR_PLAYS) {
+            if (!p.date().isBefore(from) && p.date().isBefore(to)) {
+                Map<LocalDate, Long> byDate = values.computeIfAbsent(grouped ? p.song() + "," : "", s -> new TreeMap<>());
+                periods.forEach(start -> byDate.putIfAbsent(start, 0L));
+                byDate.merge(period.apply(p.date()), sum ? (long) p.value() : 1L, Long::sum);
+            }
+        }
+        StringBuilder csv = new StringBuilder(grouped ? "Song," : "").append("date,")
+                .append(sum ? "sum(Number of Plays)" : "count").append("\r\n");
+        values.forEach((group, byDate) -> byDate.forEach((date, v) ->
+                csv.append(group).append(date).append(',').append(v).append("\r\n")));
+        return csv.toString();
+    }
+
+    @Test
+    void monthsQuartersAndSundayWeeksAreStepsOfTheCalendarAcrossTheLeapDay() {
+        LocalDate from = LocalDate.parse("2032-01-01");
+        LocalDate to = LocalDate.parse("2032-05-01");
+        String months = csv(PLAYS + "?agg=sum&step=1mo" + CALENDAR_WHERE + "&from=" + from + "&to=" + to);
+        assertThat(months).isEqualTo(calendarCsv(true, true, from, to, d -> d.withDayOfMonth(1), List.of()));
+        assertThat(months).contains("Yesterday,2032-02-01,").contains("Yesterday,2032-03-01,");
+        LocalDate quartersTo = LocalDate.parse("2032-07-01");
+        assertThat(csv(PLAYS + "?agg=sum&step=1q" + CALENDAR_WHERE + "&from=" + from + "&to=" + quartersTo))
+                .isEqualTo(calendarCsv(true, true, from, quartersTo,
+                        d -> LocalDate.of(d.getYear(), (d.getMonthValue() - 1) / 3 * 3 + 1, 1), List.of()));
+        // ungrouped: from the daily totals of all songs, weeks from Sunday 2032-01-18
+        LocalDate weeksFrom = LocalDate.parse("2032-01-18");
+        assertThat(weeksFrom.getDayOfWeek()).isEqualTo(DayOfWeek.SUNDAY);
+        assertThat(csv(PLAYS + "?agg=count&step=1w&week_start=sunday&from=" + weeksFrom + "&to=" + CALENDAR_TO))
+                .isEqualTo(calendarCsv(false, false, weeksFrom, CALENDAR_TO,
+                        d -> d.with(TemporalAdjusters.previousOrSame(DayOfWeek.SUNDAY)), List.of()));
+        assertThat(csv(PLAYS + "?agg=sum&step=1w&week_start=sunday" + CALENDAR_WHERE + "&from=" + weeksFrom + "&to=" + CALENDAR_TO))
+                .isEqualTo(calendarCsv(true, true, weeksFrom, CALENDAR_TO,
+                        d -> d.with(TemporalAdjusters.previousOrSame(DayOfWeek.SUNDAY)), List.of()));
+    }
+
+    @Test
+    void fillWritesEveryMonthOnceForEachSong() {
+        LocalDate from = LocalDate.parse("2031-12-01");
+        LocalDate to = LocalDate.parse("2032-07-01");
+        List<LocalDate> months = new ArrayList<>();
+        for (LocalDate m = from; m.isBefore(to); m = m.plusMonths(1)) {
+            months.add(m);
+        }
+        String filled = csv(PLAYS + "?agg=sum&step=1mo&fill=zero" + CALENDAR_WHERE + "&from=" + from + "&to=" + to);
+        assertThat(filled).isEqualTo(calendarCsv(true, true, from, to, d -> d.withDayOfMonth(1), months));
+        assertThat(filled.lines().skip(1)).hasSize(CALENDAR_SONGS.size() * months.size());
+    }
+
+    @Test
+    void inATimeZoneStepsOfTheClockCountFromLocalMidnightAndTimesHaveTheOffset() {
+        // the users' minutes, 10:00 and 10:01 UTC, in Kolkata's hour from local midnight
+        ZoneId kolkata = ZoneId.of("Asia/Kolkata");
+        String hour = Instant.parse("2031-03-01T10:00:00Z").atZone(kolkata).truncatedTo(ChronoUnit.HOURS)
+                .format(DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ssXXX"));
+        assertThat(csv("/v1/metrics/unique_users/export?agg=distinct&step=1h&tz=Asia/Kolkata"
+                + "&from=2031-03-01T15:00:00&to=2031-03-01T17:00:00")).isEqualTo("time,distinct(uid)\r\n" + hour + ",3\r\n");
     }
 
     private static BucketUpdate play(String song, String date, Bucket b, Instant updatedAt) {
@@ -241,6 +349,13 @@ class ExportResourceTest {
         badParameter(PLAYS + "?agg=sum&group_by=Artist", "group_by", "'Artist' is not a group field");
         badParameter(PLAYS + "?agg=sum&where=Artist:x", "where", "'Artist' is not a group field");
         badParameter(PLAYS + "?agg=sum&from=yesterday", "from", "'yesterday' is not a time");
+        // Kolkata's midnight is 18:30 UTC, inside a day of plays
+        badParameter(PLAYS + "?agg=sum&step=1d&tz=Asia/Kolkata&" + DAYS, "tz",
+                "2031-03-01T00:00:00+05:30 is not a bucket boundary of metric plays");
+        badParameter(PLAYS + "?agg=sum&step=1mo&tz=Asia/Kolkata", "tz", "is not a bucket boundary of metric plays");
+        badParameter(PLAYS + "?agg=sum&tz=Mars/Olympus", "tz", "is not a time zone");
+        badParameter(PLAYS + "?agg=sum&step=1w&week_start=someday", "week_start", "is not a day of the week");
+        badParameter(PLAYS + "?agg=sum&step=0mo", "step", "is not a positive step");
         given().accept("text/csv").when().get("/v1/metrics/songs/export").then().statusCode(404)
                 .contentType("application/problem+json");
         given().accept("application/json").when().get(PLAYS + "?agg=sum").then().statusCode(406)
