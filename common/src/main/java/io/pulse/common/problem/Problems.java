@@ -1,6 +1,6 @@
 package io.pulse.common.problem;
 
-import io.pulse.common.pipeline.Pipeline;
+import java.util.Collection;
 
 /** The problems more than one Pulse endpoint answers, so each says them the same way. */
 public final class Problems {
@@ -8,16 +8,16 @@ public final class Problems {
     private Problems() {
     }
 
-    /** The 404 for an event type the pipeline does not declare, listing those it does. */
-    public static Problem unknownEventType(Pipeline pipeline, String typeName) {
+    /** The 404 for an event type the pipeline does not declare, listing those the caller may use. */
+    public static Problem unknownEventType(String typeName, Collection<String> known) {
         return Problem.of(404, "unknown-event-type", "Unknown event type", "no event type '" + typeName
-                + "' in the pipeline").with("known", pipeline.eventTypes().keySet());
+                + "' in the pipeline").with("known", known);
     }
 
-    /** The 404 for a metric the pipeline does not declare, listing those it does. */
-    public static Problem unknownMetric(Pipeline pipeline, String metricName) {
+    /** The 404 for a metric the pipeline does not declare, listing those the caller may read. */
+    public static Problem unknownMetric(String metricName, Collection<String> known) {
         return Problem.of(404, "unknown-metric", "Unknown metric", "no metric '" + metricName + "' in the pipeline")
-                .with("known", pipeline.metrics().keySet());
+                .with("known", known);
     }
 
     /**

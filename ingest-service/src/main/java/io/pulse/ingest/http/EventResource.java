@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pulse.common.event.FieldError;
 import io.pulse.common.http.MediaTypes;
+import io.pulse.common.access.Scopes;
 import io.pulse.common.json.Json;
 import io.pulse.common.pipeline.EventType;
 import io.pulse.common.pipeline.Pipeline;
@@ -22,6 +23,8 @@ import io.pulse.ingest.intake.LimitedInputStream;
 import io.pulse.ingest.routing.DeliveryException;
 import io.pulse.ingest.routing.EventRouter;
 import io.pulse.ingest.validation.EventValidator;
+import io.pulse.security.Access;
+import io.quarkus.security.Authenticated;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -43,7 +46,11 @@ import java.util.function.Supplier;
 
 /** {@code POST /v1/events/{type}}: validates every item, routes the good ones and keeps the bad ones. */
 @Path("/v1/events")
+@Authenticated
 public class EventResource {
+
+    @Inject
+    Access access;
 
     @Inject
     Pipeline pipeline;
@@ -75,7 +82,7 @@ public class EventResource {
                            @HeaderParam("Content-Length") Long contentLength,
                            @Context HttpHeaders headers, InputStream body)
             throws IOException, InterruptedException {
-        EventType type = pipeline.eventType(typeName).orElseThrow(() -> Problems.unknownEventType(pipeline, typeName).exception());
+        EventType type = access.eventType(typeName, Scopes::ingest);
         requireContentType(contentType, MediaType.APPLICATION_JSON + " or " + MediaTypes.NDJSON);
         requireUtf8(contentType);
         if (contentLength != null && contentLength > config.maxBodyBytes()) {

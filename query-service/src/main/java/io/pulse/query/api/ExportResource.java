@@ -1,10 +1,11 @@
 package io.pulse.query.api;
 
+import io.pulse.security.Access;
+import io.quarkus.security.Authenticated;
 import io.pulse.common.http.MediaTypes;
 import io.pulse.common.pipeline.Aggregation;
 import io.pulse.common.pipeline.Metric;
 import io.pulse.common.pipeline.Pipeline;
-import io.pulse.common.problem.Problems;
 import io.pulse.query.series.SeriesRequest;
 import io.pulse.query.time.CalendarStep;
 import io.pulse.query.time.Step;
@@ -48,11 +49,15 @@ import org.jboss.logging.Logger;
  */
 @Path("/v1/metrics/{metric}/export")
 @Blocking
+@Authenticated
 public class ExportResource {
 
     private static final Logger LOG = Logger.getLogger(ExportResource.class);
     private static final int BUFFER = 1 << 16;
     private static final Pattern REFUSED = Pattern.compile("\\s*q\\s*=\\s*0(\\.0*)?\\s*");
+
+    @Inject
+    Access access;
 
     @Inject
     Pipeline pipeline;
@@ -86,7 +91,7 @@ public class ExportResource {
             @Parameter(description = "first day of a week step", example = "monday") @QueryParam("week_start") String weekStart,
             @HeaderParam(HttpHeaders.ACCEPT_ENCODING) String acceptEncoding,
             @Context HttpHeaders headers, @Context HttpServerResponse connection) {
-        Metric metric = pipeline.metric(metricName).orElseThrow(() -> Problems.unknownMetric(pipeline, metricName).exception());
+        Metric metric = access.metric(metricName);
         Aggregation agg = QueryParameters.agg(metric, aggText);
         Zoning zoning = TimeParameters.zoning(metric, tz, weekStart);
         Step step = TimeParameters.step(metric, zoning, "step", stepText);

@@ -1,5 +1,7 @@
 package io.pulse.query.api;
 
+import io.pulse.security.Access;
+import io.quarkus.security.Authenticated;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.pulse.common.bucket.Bucket;
@@ -8,7 +10,6 @@ import io.pulse.common.json.Json;
 import io.pulse.common.pipeline.Aggregation;
 import io.pulse.common.pipeline.Metric;
 import io.pulse.common.pipeline.Pipeline;
-import io.pulse.common.problem.Problems;
 import io.pulse.query.QueryConfig;
 import io.pulse.query.live.LiveUpdates;
 import io.pulse.query.series.GroupBucket;
@@ -52,6 +53,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
  * event keeps idle connections open.
  */
 @Path("/v1/metrics")
+@Authenticated
 public class LiveResource {
 
     private static final String EXAMPLE = """
@@ -65,6 +67,9 @@ public class LiveResource {
             event: heartbeat
             data: 2018-12-26T18:15:12.041Z
             """;
+
+    @Inject
+    Access access;
 
     @Inject
     Pipeline pipeline;
@@ -99,8 +104,7 @@ public class LiveResource {
             @Parameter(description = "group fields kept apart, comma-separated; the others roll up",
                     example = "client_name") @QueryParam("group_by") String groupByText,
             @Context Sse sse) {
-        Metric metric = pipeline.metric(metricName)
-                .orElseThrow(() -> Problems.unknownMetric(pipeline, metricName).exception());
+        Metric metric = access.metric(metricName);
         List<String> groupBy = QueryParameters.groupBy(metric, groupByText, "group_by");
         Map<String, Set<String>> filter = WhereFilter.parse(pipeline, metric, where).accepted();
         Multi<OutboundSseEvent> buckets = live.batches()

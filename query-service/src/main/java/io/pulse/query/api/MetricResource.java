@@ -4,7 +4,6 @@ import io.pulse.common.http.MediaTypes;
 import io.pulse.common.pipeline.Aggregation;
 import io.pulse.common.pipeline.Metric;
 import io.pulse.common.pipeline.Pipeline;
-import io.pulse.common.problem.Problems;
 import io.pulse.common.window.WindowedPoints;
 import io.pulse.query.QueryConfig;
 import io.pulse.query.series.Series;
@@ -15,6 +14,8 @@ import io.pulse.query.store.BucketRepository;
 import io.pulse.query.store.EventOutcomes;
 import io.pulse.query.time.Step;
 import io.pulse.query.time.Zoning;
+import io.pulse.security.Access;
+import io.quarkus.security.Authenticated;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -35,11 +36,15 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 @Path("/v1/metrics")
 @Produces(MediaType.APPLICATION_JSON)
 @Blocking
+@Authenticated
 public class MetricResource {
 
     /** {@code agg=cumulative_sum}: a running {@code sum}, since {@code from} unless {@code cumulative} names a period. */
     private static final String CUMULATIVE = "cumulative_";
     private static final String ALL = "all";
+
+    @Inject
+    Access access;
 
     @Inject
     Pipeline pipeline;
@@ -57,9 +62,9 @@ public class MetricResource {
     QueryConfig config;
 
     @GET
-    @Operation(summary = "The metrics of the pipeline", description = "Their aggregations, granularity and group fields.")
+    @Operation(summary = "The metrics of the pipeline the caller may read", description = "Their aggregations, granularity and group fields.")
     public List<MetricInfo> metrics() {
-        return pipeline.metrics().values().stream().map(MetricInfo::of).toList();
+        return access.readableMetrics().stream().map(name -> MetricInfo.of(pipeline.metrics().get(name))).toList();
     }
 
     @GET
@@ -225,7 +230,7 @@ public class MetricResource {
     }
 
     private Metric metric(String name) {
-        return pipeline.metric(name).orElseThrow(() -> Problems.unknownMetric(pipeline, name).exception());
+        return access.metric(name);
     }
 
     private List<Series> compute(SeriesRequest request) {
