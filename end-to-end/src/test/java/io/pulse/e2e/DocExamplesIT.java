@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pulse.common.pipeline.PipelineLoader;
 import io.pulse.stack.LocalStack;
+import io.pulse.stack.client.Credentials;
 import io.pulse.stack.services.Service;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -70,8 +71,10 @@ class DocExamplesIT {
 
     private String run(String command) throws IOException, InterruptedException {
         Path out = workDir.resolve(".out");
-        Process bash = new ProcessBuilder("bash", "-euo", "pipefail", "-c", command).directory(workDir.toFile())
-                .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        ProcessBuilder shell = new ProcessBuilder("bash", "-euo", "pipefail", "-c", command).directory(workDir.toFile())
+                .redirectErrorStream(true).redirectOutput(out.toFile());
+        shell.environment().put(Credentials.ENVIRONMENT, TestStacks.API_KEY); // as the guide has its reader export it
+        Process bash = shell.start();
         if (!bash.waitFor(2, TimeUnit.MINUTES)) {
             bash.destroyForcibly();
             throw new AssertionError("did not end within 2 minutes: " + command);

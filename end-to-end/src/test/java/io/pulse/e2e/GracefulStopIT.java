@@ -114,7 +114,7 @@ class GracefulStopIT {
         public void run() {
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                     .connectTimeout(Duration.ofSeconds(5)).build();
-            HttpRequest question = HttpRequest.newBuilder(URI.create(url + "/v1/metrics/plays/series?agg=sum&step=1d"
+            HttpRequest question = TestStacks.request(URI.create(url + "/v1/metrics/plays/series?agg=sum&step=1d"
                     + "&group_by=Song&from=" + ResentPlays.FIRST_DAY + "&to=" + ResentPlays.FIRST_DAY.plusDays(
                     ResentPlays.DAYS))).timeout(Duration.ofSeconds(30)).build();
             while (routable.get()) {

@@ -11,7 +11,6 @@ import io.pulse.stack.services.Service;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -120,7 +119,7 @@ class ManifestsMatchRunningServicesIT {
 
     private static HttpResponse<String> get(String url) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+            return HTTP.send(TestStacks.request(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new IllegalStateException("GET " + url + " failed", e);

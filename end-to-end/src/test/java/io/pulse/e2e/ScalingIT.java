@@ -10,7 +10,6 @@ import io.pulse.stack.services.ServiceProcess;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.regex.Matcher;
@@ -53,7 +52,7 @@ class ScalingIT {
 
     /** Events this instance put into buckets, from its Prometheus metrics. */
     private static double aggregated(String url) throws IOException, InterruptedException {
-        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url + "/q/metrics")).build(),
+        String metrics = HttpClient.newHttpClient().send(TestStacks.request(URI.create(url + "/q/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         double total = 0;
         Matcher m = AGGREGATED.matcher(metrics);

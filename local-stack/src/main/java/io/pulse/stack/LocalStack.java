@@ -2,6 +2,7 @@ package io.pulse.stack;
 
 import io.pulse.common.pipeline.Pipeline;
 import io.pulse.common.pipeline.PipelineLoader;
+import io.pulse.stack.client.Credentials;
 import io.pulse.stack.kafka.KafkaBroker;
 import io.pulse.stack.kafka.TopicSetup;
 import io.pulse.stack.postgres.PostgresServer;
@@ -31,6 +32,7 @@ public final class LocalStack implements AutoCloseable {
     private final Map<Service, ServiceProcess> services = new EnumMap<>(Service.class);
     private KafkaBroker kafka;
     private PostgresServer postgres;
+    private String apiKey;
 
     private LocalStack(StackConfig config) {
         this.config = config;
@@ -63,6 +65,7 @@ public final class LocalStack implements AutoCloseable {
     private void startAll(PrintStream out, ServiceLogs logs) {
         checkPorts();
         Pipeline pipeline = PipelineLoader.load(config.pipeline());
+        apiKey = Credentials.ensureDevKey(config.dataDir());
         out.println("[stack] starting PostgreSQL on port " + config.postgresPort());
         postgres = PostgresServer.start(config.dataDir().resolve("postgres"), config.postgresPort());
         started.add(postgres);
@@ -118,6 +121,9 @@ public final class LocalStack implements AutoCloseable {
             case INGEST -> p.put("pulse.ingest.uploads.directory",
                     config.dataDir().resolve(instance).resolve("uploads").toString());
         }
+        if (service != Service.AGGREGATION) {
+            p.put("pulse.security.keys-file", config.dataDir().resolve(Credentials.KEYS_FILE).toString());
+        }
         return p;
     }
 
@@ -131,6 +137,11 @@ public final class LocalStack implements AutoCloseable {
             case AGGREGATION -> config.aggregationPort();
             case QUERY -> config.queryPort();
         };
+    }
+
+    /** The development key, with every scope; also in the data directory's {@code api-key}. */
+    public String apiKey() {
+        return apiKey;
     }
 
     public String url(Service service) {

@@ -29,6 +29,7 @@ public class ApiKeyFile {
     private volatile Map<String, ApiKey> byHash = Map.of();
     private volatile FileTime readVersion;
     private volatile long checkedAt;
+    private String reported;
 
     public ApiKeyFile(SecurityConfig config) {
         this.file = config.keysFile();
@@ -53,7 +54,7 @@ public class ApiKeyFile {
                 read(path);
             }
         } catch (IOException e) {
-            LOG.errorf("cannot check the API key file %s (%s); keeping the %d keys read before", path, e, byHash.size());
+            report("cannot check the API key file " + path + " (" + e + ")");
         }
     }
 
@@ -63,9 +64,18 @@ public class ApiKeyFile {
             Map<String, ApiKey> keys = ApiKeys.parse(Files.readAllLines(path));
             byHash = keys;
             readVersion = version;
+            reported = null;
             LOG.infof("read %d API keys from %s", keys.size(), path);
         } catch (IOException | IllegalArgumentException e) {
-            LOG.errorf("cannot read the API key file %s: %s; keeping the %d keys read before", path, e.getMessage(), byHash.size());
+            report("cannot read the API key file " + path + ": " + e.getMessage());
+        }
+    }
+
+    /** Logs a problem with the file once, not at every check while it lasts. */
+    private void report(String problem) {
+        if (!problem.equals(reported)) {
+            reported = problem;
+            LOG.errorf("%s; keeping the %d keys read before", problem, byHash.size());
         }
     }
 }

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
-/** Who may call the HTTP APIs: the API key file, and what one key may do per second. */
+/** Who may call the HTTP APIs: the API key file. */
 @ConfigMapping(prefix = "pulse.security")
 public interface SecurityConfig {
 
@@ -19,15 +19,4 @@ public interface SecurityConfig {
     /** How often the key file is checked for changes. */
     @WithDefault("1s")
     Duration keysReload();
-
-    /**
-     * Events one caller (API key or JWT subject) may write per second, on average over {@link #ingestBurst()};
-     * past it requests get 429 with Retry-After until the caller is back under the rate.
-     */
-    @WithDefault("100000")
-    long ingestRate();
-
-    /** Events one caller may write at once above the rate, e.g. one large upload or array. */
-    @WithDefault("1000000")
-    long ingestBurst();
 }

@@ -70,6 +70,9 @@ public class EventResource {
     @Inject
     RequestLog requests;
 
+    @Inject
+    CallerRates rates;
+
     /** Set on an answer repeated from an earlier commit of the same Idempotency-Key. */
     public static final String REPLAYED_HEADER = "Idempotent-Replayed";
 
@@ -83,6 +86,7 @@ public class EventResource {
                            @Context HttpHeaders headers, InputStream body)
             throws IOException, InterruptedException {
         EventType type = access.eventType(typeName, Scopes::ingest);
+        rates.admit(access.caller());
         requireContentType(contentType, MediaType.APPLICATION_JSON + " or " + MediaTypes.NDJSON);
         requireUtf8(contentType);
         if (contentLength != null && contentLength > config.maxBodyBytes()) {
@@ -138,6 +142,7 @@ public class EventResource {
                 throw tooLarge();
             }
             long items = collector.accepted() + collector.rejected();
+            rates.charge(access.caller(), items);
             if (items == 0) {
                 throw Problem.of(400, "empty-body", "Empty body", "the body holds no events").exception();
             }

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 /** {@code ./pulse}: the local stack and the one-command demo. */
 @Command(name = "pulse", mixinStandardHelpOptions = true, version = "Pulse 0.1.0",
         description = "Real-time event analytics on Kafka, run locally without Docker.",
-        subcommands = {UpCommand.class, DemoCommand.class, MovingAverageCommand.class, SendCommand.class, ExportCommand.class})
+        subcommands = {UpCommand.class, DemoCommand.class, MovingAverageCommand.class, SendCommand.class, ExportCommand.class, KeyCommand.class})
 public class PulseCli {
 
     /** The repository root; {@code ./pulse} passes it, running from elsewhere falls back to the working directory. */

@@ -37,7 +37,7 @@ public final class AccessChecks {
     }
 
     /** The status, headers and (for a stream, the first part of the) body of one answer. */
-    public record Answer(int status, String contentType, String wwwAuthenticate, String body) {
+    public record Answer(int status, String contentType, String wwwAuthenticate, String retryAfter, String body) {
         public JsonNode json() {
             return Json.read(body, JsonNode.class);
         }
@@ -91,7 +91,8 @@ public final class AccessChecks {
             try (InputStream in = response.body()) {
                 text = type.startsWith("text/event-stream") ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
-            return new Answer(response.statusCode(), type, response.headers().firstValue("WWW-Authenticate").orElse(null), text);
+            return new Answer(response.statusCode(), type, response.headers().firstValue("WWW-Authenticate").orElse(null),
+                    response.headers().firstValue("Retry-After").orElse(null), text);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -3,8 +3,6 @@ package io.pulse.stack.testing;
 import io.quarkus.test.junit.callback.QuarkusTestBeforeEachCallback;
 import io.quarkus.test.junit.callback.QuarkusTestMethodContext;
 import io.restassured.RestAssured;
-import io.restassured.builder.RequestSpecBuilder;
-import io.restassured.config.HeaderConfig;
 
 /**
  * The API keys of the services' tests (their {@code src/test/resources/api-keys} stores the hashes): key
@@ -32,8 +30,11 @@ public class TestKeys implements QuarkusTestBeforeEachCallback {
 
     @Override
     public void beforeEach(QuarkusTestMethodContext context) {
-        RestAssured.requestSpecification = new RequestSpecBuilder().addHeader(AUTHORIZATION, admin()).build();
-        RestAssured.config = RestAssured.config()
-                .headerConfig(HeaderConfig.headerConfig().overwriteHeadersWithName(AUTHORIZATION));
+        RestAssured.replaceFiltersWith((request, response, next) -> {
+            if (!request.getHeaders().hasHeaderWithName(AUTHORIZATION)) {
+                request.header(AUTHORIZATION, admin());
+            }
+            return next.next(request, response);
+        });
     }
 }

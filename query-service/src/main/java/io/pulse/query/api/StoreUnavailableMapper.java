@@ -7,7 +7,6 @@ import io.pulse.query.store.StoreOutage;
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Priorities;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
@@ -32,7 +31,7 @@ public class StoreUnavailableMapper implements ExceptionMapper<Exception> {
         long retryAfter = Math.max(1, config.storeRetryMaxBackoff().toSeconds());
         Problem problem = Problem.of(503, "store-unavailable", "Store unavailable",
                 "the metric store (PostgreSQL) cannot be reached; nothing is lost, ask again later")
-                .with("retry_after_seconds", retryAfter);
-        return Response.fromResponse(ProblemResponses.of(problem)).header(HttpHeaders.RETRY_AFTER, retryAfter).build();
+                .with(ProblemResponses.RETRY_AFTER_SECONDS, retryAfter);
+        return ProblemResponses.of(problem);
     }
 }
