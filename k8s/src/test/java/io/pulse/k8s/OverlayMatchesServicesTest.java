@@ -80,7 +80,7 @@ class OverlayMatchesServicesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"dev", "prod"})
-    void portsServicesAndScrapingUseEachServicesHttpPort(String name) {
+    void portsServicesAndScrapingUseEachServicesHttpAndManagementPorts(String name) {
         Overlay overlay = Overlay.render(name);
         List<String> problems = new ArrayList<>();
         for (String service : ServiceModule.NAMES) {
@@ -89,11 +89,15 @@ class OverlayMatchesServicesTest {
             JsonNode template = workload.path("spec").path("template");
             JsonNode http = named(container(workload, service).path("ports"), "http");
             expect(problems, service + " container port http", http.path("containerPort").asInt(), module.httpPort());
+            JsonNode management = named(container(workload, service).path("ports"), "management");
+            expect(problems, service + " container port management", management.path("containerPort").asInt(),
+                    module.managementPort());
             JsonNode annotations = template.path("metadata").path("annotations");
             expect(problems, service + " prometheus.io/scrape", annotations.path("prometheus.io/scrape").asText(), "true");
             expect(problems, service + " prometheus.io/path", annotations.path("prometheus.io/path").asText(), "/q/metrics");
+            // Metrics are served on the management interface only, never on the API port.
             expect(problems, service + " prometheus.io/port", annotations.path("prometheus.io/port").asText(),
-                    String.valueOf(module.httpPort()));
+                    String.valueOf(module.managementPort()));
             if (!module.pom().contains("<artifactId>quarkus-micrometer-registry-prometheus</artifactId>")) {
                 problems.add(service + ": does not export /q/metrics (no quarkus-micrometer-registry-prometheus)");
             }
@@ -109,13 +113,18 @@ class OverlayMatchesServicesTest {
             JsonNode port = named(svc.get().path("spec").path("ports"), "http");
             expect(problems, service + " Service port", port.path("port").asInt(), module.httpPort());
             expect(problems, service + " Service targetPort", port.path("targetPort").asText(), "http");
+            JsonNode managementPort = named(svc.get().path("spec").path("ports"), "management");
+            expect(problems, service + " Service port management", managementPort.path("port").asInt(),
+                    module.managementPort());
+            expect(problems, service + " Service targetPort management", managementPort.path("targetPort").asText(),
+                    "management");
             for (ObjectNode monitor : overlay.ofKind("ServiceMonitor")) {
                 if (!selects(monitor.path("spec").path("selector").path("matchLabels"),
                         svc.get().path("metadata").path("labels"))) {
                     problems.add(service + ": ServiceMonitor " + Overlay.nameOf(monitor) + " does not select its Service");
                 }
                 for (JsonNode endpoint : monitor.path("spec").path("endpoints")) {
-                    expect(problems, "ServiceMonitor endpoint port", endpoint.path("port").asText(), "http");
+                    expect(problems, "ServiceMonitor endpoint port", endpoint.path("port").asText(), "management");
                     expect(problems, "ServiceMonitor endpoint path", endpoint.path("path").asText(), "/q/metrics");
                 }
             }
@@ -125,7 +134,7 @@ class OverlayMatchesServicesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"dev", "prod"})
-    void probesUseSmallRyeHealthsEndpoints(String name) {
+    void probesUseSmallRyeHealthsEndpointsOnTheManagementPort(String name) {
         Overlay overlay = Overlay.render(name);
         List<String> problems = new ArrayList<>();
         Map<String, String> paths = Map.of("startupProbe", "/q/health/started", "livenessProbe", "/q/health/live",
@@ -135,7 +144,8 @@ class OverlayMatchesServicesTest {
             paths.forEach((probe, path) -> {
                 JsonNode get = container.path(probe).path("httpGet");
                 expect(problems, service + " " + probe + " path", get.path("path").asText(), path);
-                expect(problems, service + " " + probe + " port", get.path("port").asText(), "http");
+                // A named port: the container's "management" port, checked against quarkus.management.port above.
+                expect(problems, service + " " + probe + " port", get.path("port").asText(), "management");
             });
             if (!ServiceModule.read(service).pom().contains("<artifactId>quarkus-smallrye-health</artifactId>")) {
                 problems.add(service + ": has no /q/health (no quarkus-smallrye-health)");

@@ -12,10 +12,15 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** What a Pulse service exposes and reads, from its own sources: module name, HTTP port, configuration keys. */
-record ServiceModule(String name, int httpPort, Set<String> environmentVariables, Path dir) {
+/**
+ * What a Pulse service exposes and reads, from its own sources: module name, HTTP (API) port, management port,
+ * configuration keys.
+ */
+record ServiceModule(String name, int httpPort, int managementPort, Set<String> environmentVariables, Path dir) {
 
     static final List<String> NAMES = List.of("ingest-service", "aggregation-service", "query-service");
+    /** Quarkus' default {@code quarkus.management.port}: the management interface serves /q/health and /q/metrics. */
+    static final int DEFAULT_MANAGEMENT_PORT = 9000;
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z0-9_]+):");
 
     static ServiceModule read(String name) {
@@ -37,7 +42,9 @@ record ServiceModule(String name, int httpPort, Set<String> environmentVariables
             }
         }
         int port = Integer.parseInt(properties.getProperty("quarkus.http.port"));
-        return new ServiceModule(name, port, Set.copyOf(variables), dir);
+        int management = Integer.parseInt(properties.getProperty("%prod.quarkus.management.port",
+                properties.getProperty("quarkus.management.port", String.valueOf(DEFAULT_MANAGEMENT_PORT))));
+        return new ServiceModule(name, port, management, Set.copyOf(variables), dir);
     }
 
     /** A setting as the packaged service runs it (the prod profile's value, else the plain key's), if set. */
