@@ -6,9 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -56,6 +58,22 @@ record ServiceModule(String name, int httpPort, int managementPort, Set<String> 
             throw new IllegalStateException("cannot read " + name + "'s application.properties", e);
         }
         return Optional.ofNullable(properties.getProperty("%prod." + key, properties.getProperty(key)));
+    }
+
+    /** Every setting as the packaged service runs it: plain keys, overridden by the prod profile's. */
+    Map<String, String> properties() {
+        Properties properties = new Properties();
+        try (Reader in = Files.newBufferedReader(dir.resolve("src/main/resources/application.properties"))) {
+            properties.load(in);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + name + "'s application.properties", e);
+        }
+        Map<String, String> settings = new TreeMap<>();
+        properties.stringPropertyNames().stream().filter(k -> !k.startsWith("%"))
+                .forEach(k -> settings.put(k, properties.getProperty(k)));
+        properties.stringPropertyNames().stream().filter(k -> k.startsWith("%prod."))
+                .forEach(k -> settings.put(k.substring("%prod.".length()), properties.getProperty(k)));
+        return settings;
     }
 
     String image() {
