@@ -47,7 +47,8 @@ class OverlayMatchesServicesTest {
     /** Secrets made outside git, per overlay, with the keys the manifests read from them. */
     static final Map<String, Map<String, Set<String>>> EXTERNAL_SECRETS = Map.of(
             "dev", Map.of("pulse-api-keys", Set.of("api-keys")),
-            "prod", Map.of("pulse-api-keys", Set.of("api-keys"), "pulse-db", Set.of("url", "username", "password"),
+            "prod", Map.of("pulse-api-keys", Set.of("api-keys"), "pulse-db", Set.of("username", "password"),
+                    "pulse-db-ca", Set.of("ca.crt"),
                     // Made by Strimzi's Cluster Operator for the cluster "pulse": its cluster CA.
                     "pulse-cluster-ca-cert", Set.of("ca.crt", "ca.p12", "ca.password")));
     /** What Strimzi's User Operator writes into the Secret of a KafkaUser with tls authentication (named like it). */

@@ -4,15 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
  * Production's connections are encrypted and authenticated: each service speaks TLS to Kafka with the cluster CA as
- * trust store and its own Kafka user's certificate as key store.
+ * trust store and its own Kafka user's certificate as key store, and reaches PostgreSQL with verify-full against a
+ * mounted CA, its credentials from a Secret.
  */
 class ProdTlsTest {
 
@@ -55,6 +59,25 @@ class ProdTlsTest {
                 .findFirst().orElseThrow().path("data").path("bootstrap.servers").asText();
         expect(problems, "bootstrap servers", bootstrap, "pulse-kafka-bootstrap:" + TLS_PORT);
         assertThat(problems).isEmpty();
+    }
+
+    @Test
+    void theQueryServiceVerifiesPostgreSqlsCertificateAndHostName() {
+        Overlay overlay = Overlay.render("prod");
+        ObjectNode workload = Workloads.of(overlay, "query-service");
+        JsonNode container = Workloads.container(workload, "query-service");
+        JsonNode ref = Workloads.envEntry(container, "PULSE_DB_URL").orElseThrow().path("valueFrom")
+                .path("configMapKeyRef");
+        String url = overlay.find("ConfigMap", ref.path("name").asText()).orElseThrow().path("data")
+                .path(ref.path("key").asText()).asText();
+        assertThat(url).startsWith("jdbc:postgresql://");
+        Map<String, String> parameters = new TreeMap<>();
+        Optional.ofNullable(URI.create(url.substring("jdbc:".length())).getQuery()).ifPresent(q -> Arrays
+                .stream(q.split("&")).map(p -> p.split("=", 2)).forEach(p -> parameters.put(p[0], p[1])));
+        assertThat(parameters).containsEntry("sslmode", "verify-full");
+        assertThat(mountedFrom(workload, container, parameters.get("sslrootcert"))).isEqualTo("secret pulse-db-ca/ca.crt");
+        assertThat(secretRef(container, "PULSE_DB_USER")).isEqualTo("pulse-db/username");
+        assertThat(secretRef(container, "PULSE_DB_PASSWORD")).isEqualTo("pulse-db/password");
     }
 
     @Test
