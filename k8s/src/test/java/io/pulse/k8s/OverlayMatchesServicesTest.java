@@ -434,7 +434,7 @@ class OverlayMatchesServicesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"dev", "prod"})
-    void everySecretAndConfigMapAVolumeMountsExistsWithItsKeys(String name) {
+    void everySecretAndConfigMapMountedAsAVolumeExistsWithItsKeys(String name) {
         Overlay overlay = Overlay.render(name);
         List<String> problems = new ArrayList<>();
         for (ObjectNode workload : overlay.workloads()) {
