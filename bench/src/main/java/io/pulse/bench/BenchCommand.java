@@ -40,9 +40,9 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.logging.LogManager;
 import java.util.stream.Stream;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code ./pulse bench}: the five workloads through the whole stack, checked and written up as a report. */
 @Command(name = "pulse bench", mixinStandardHelpOptions = true,
@@ -144,10 +144,10 @@ public final class BenchCommand implements Callable<Integer> {
             // Ctrl-C or SIGTERM must not leave the services and PostgreSQL running
             Thread stopper = new Thread(stack::close, "bench-stack-stop");
             Runtime.getRuntime().addShutdownHook(stopper);
-            QueryApi query = new QueryApi(stack.url(Service.QUERY));
+            QueryApi query = new QueryApi(stack.url(Service.QUERY), stack.apiKey());
             AnswerCheck checker = new AnswerCheck(query);
             Ceilings ceilings = new Ceilings(stack.kafkaBootstrapServers(), partitions);
-            try (Ingestion ingestion = new Ingestion(stack.url(Service.INGEST), query)) {
+            try (Ingestion ingestion = new Ingestion(stack.url(Service.INGEST), stack.apiKey(), query)) {
                 warmUp(pipeline, chosen, ingestion);
                 for (Workload workload : chosen) {
                     results.runs.add(runWorkload(pipeline, workload, size, ingestion, checker, ceilings));

@@ -3,9 +3,9 @@ package io.pulse.ingest.access;
 import static io.pulse.stack.testing.TestKeys.bearer;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pulse.stack.testing.AccessChecks;
 import io.pulse.stack.testing.AccessChecks.Answer;
 import io.pulse.stack.testing.AccessChecks.Call;
+import io.pulse.stack.testing.AccessChecks;
 import io.pulse.stack.testing.KafkaResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;

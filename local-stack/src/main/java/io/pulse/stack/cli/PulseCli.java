@@ -6,8 +6,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.logging.LogManager;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** {@code ./pulse}: the local stack and the one-command demo. */
 @Command(name = "pulse", mixinStandardHelpOptions = true, version = "Pulse 0.1.0",

@@ -1,6 +1,7 @@
 package io.pulse.stack.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pulse.stack.client.Credentials;
 import io.pulse.stack.eventfile.EventFileLayout;
 import io.pulse.stack.eventfile.JsonItems;
 import io.pulse.stack.upload.FileUploader;
@@ -10,7 +11,6 @@ import io.pulse.stack.upload.UploadException;
 import io.pulse.stack.upload.UploadProgress;
 import java.io.IOException;
 import java.io.PrintWriter;
-import io.pulse.stack.client.Credentials;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

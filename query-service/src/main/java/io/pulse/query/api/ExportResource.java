@@ -1,17 +1,17 @@
 package io.pulse.query.api;
 
-import io.pulse.security.Access;
-import io.quarkus.security.Authenticated;
 import io.pulse.common.http.MediaTypes;
 import io.pulse.common.pipeline.Aggregation;
 import io.pulse.common.pipeline.Metric;
 import io.pulse.common.pipeline.Pipeline;
 import io.pulse.query.series.SeriesRequest;
+import io.pulse.query.store.BucketExport;
+import io.pulse.query.store.BucketRepository;
 import io.pulse.query.time.CalendarStep;
 import io.pulse.query.time.Step;
 import io.pulse.query.time.Zoning;
-import io.pulse.query.store.BucketExport;
-import io.pulse.query.store.BucketRepository;
+import io.pulse.security.Access;
+import io.quarkus.security.Authenticated;
 import io.smallrye.common.annotation.Blocking;
 import io.vertx.core.http.HttpServerResponse;
 import jakarta.inject.Inject;

@@ -1,7 +1,5 @@
 package io.pulse.query.api;
 
-import io.pulse.security.Access;
-import io.quarkus.security.Authenticated;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.pulse.common.bucket.Bucket;
@@ -16,7 +14,9 @@ import io.pulse.query.series.GroupBucket;
 import io.pulse.query.series.SeriesCalculator;
 import io.pulse.query.store.BucketRepository;
 import io.pulse.query.store.BucketRow;
+import io.pulse.security.Access;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;

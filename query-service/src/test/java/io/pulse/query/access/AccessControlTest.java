@@ -4,9 +4,9 @@ import static io.pulse.stack.testing.TestKeys.bearer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.pulse.stack.testing.AccessChecks;
 import io.pulse.stack.testing.AccessChecks.Answer;
 import io.pulse.stack.testing.AccessChecks.Call;
+import io.pulse.stack.testing.AccessChecks;
 import io.pulse.stack.testing.JwtIssuer;
 import io.pulse.stack.testing.KafkaResource;
 import io.pulse.stack.testing.PostgresResource;
