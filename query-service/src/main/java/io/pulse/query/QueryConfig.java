@@ -18,6 +18,13 @@ public interface QueryConfig {
     @WithDefault("2")
     int maxConcurrentExports();
 
+    /**
+     * Longest a statement answering a question may run in PostgreSQL ({@code statement_timeout} of the answering
+     * connections); PostgreSQL cancels it and the question is a 503 {@code query-timeout}. Storing is not bounded.
+     */
+    @WithDefault("30s")
+    Duration statementTimeout();
+
     /** Time between heartbeat events on a live stream, idle or busy, so proxies keep the connection open. */
     @WithDefault("15s")
     Duration liveHeartbeat();

@@ -10,7 +10,7 @@ import io.pulse.query.time.CalendarStep;
 import io.pulse.query.time.Step;
 import io.pulse.query.time.Zoning;
 import io.pulse.query.store.BucketExport;
-import io.pulse.query.store.BucketRepository;
+import io.pulse.query.store.BucketReader;
 import io.smallrye.common.annotation.Blocking;
 import io.vertx.core.http.HttpServerResponse;
 import jakarta.inject.Inject;
@@ -58,7 +58,7 @@ public class ExportResource {
     Pipeline pipeline;
 
     @Inject
-    BucketRepository buckets;
+    BucketReader buckets;
 
     @Inject
     BucketExport export;

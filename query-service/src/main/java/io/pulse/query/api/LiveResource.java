@@ -13,9 +13,7 @@ import io.pulse.query.QueryConfig;
 import io.pulse.query.live.LiveUpdates;
 import io.pulse.query.series.GroupBucket;
 import io.pulse.query.series.SeriesCalculator;
-import io.pulse.query.store.BucketRepository;
-import io.pulse.query.store.BucketRow;
-import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.pulse.query.store.BucketReader;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -73,7 +71,7 @@ public class LiveResource {
     LiveUpdates live;
 
     @Inject
-    BucketRepository buckets;
+    BucketReader buckets;
 
     @Inject
     QueryConfig config;
@@ -137,22 +135,20 @@ public class LiveResource {
      */
     private List<LiveBucket> rollUps(Metric metric, List<String> groupBy, Map<String, Set<String>> where,
                                      NavigableMap<Instant, Set<SortedMap<String, String>>> changed) {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            List<LiveBucket> events = new ArrayList<>();
-            changed.forEach((start, groups) -> {
-                Map<SortedMap<String, String>, RollUp> rolled = new LinkedHashMap<>();
-                for (BucketRow row : buckets.between(metric.name(), start,
-                        Instant.ofEpochMilli(metric.bucketEnd(start.toEpochMilli())))) {
-                    GroupBucket stored = row.groupBucket();
-                    SortedMap<String, String> group = SeriesCalculator.kept(groupBy, stored.group());
-                    if (groups.contains(group) && SeriesCalculator.matches(where, stored.group())) {
-                        rolled.merge(group, new RollUp(stored.bucket(), row.isFinal), RollUp::merge);
-                    }
+        List<LiveBucket> events = new ArrayList<>();
+        changed.forEach((start, groups) -> {
+            Map<SortedMap<String, String>, RollUp> rolled = new LinkedHashMap<>();
+            for (BucketReader.Stored row : buckets.between(metric.name(), start,
+                    Instant.ofEpochMilli(metric.bucketEnd(start.toEpochMilli())))) {
+                GroupBucket stored = row.bucket();
+                SortedMap<String, String> group = SeriesCalculator.kept(groupBy, stored.group());
+                if (groups.contains(group) && SeriesCalculator.matches(where, stored.group())) {
+                    rolled.merge(group, new RollUp(stored.bucket(), row.isFinal()), RollUp::merge);
                 }
-                rolled.forEach((group, r) -> events.add(LiveBucket.of(metric, group, start, r)));
-            });
-            return events;
+            }
+            rolled.forEach((group, r) -> events.add(LiveBucket.of(metric, group, start, r)));
         });
+        return events;
     }
 
     /** Stored buckets of one start merged: their events, late ones included, and whether all are final. */

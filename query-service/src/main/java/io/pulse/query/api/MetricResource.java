@@ -11,7 +11,6 @@ import io.pulse.query.series.Series;
 import io.pulse.query.series.SeriesCalculator;
 import io.pulse.query.series.SeriesRequest;
 import io.pulse.query.store.BucketReader;
-import io.pulse.query.store.BucketRepository;
 import io.pulse.query.store.EventOutcomes;
 import io.pulse.query.time.Step;
 import io.pulse.query.time.Zoning;
@@ -43,9 +42,6 @@ public class MetricResource {
 
     @Inject
     Pipeline pipeline;
-
-    @Inject
-    BucketRepository buckets;
 
     @Inject
     BucketReader reader;
@@ -138,7 +134,7 @@ public class MetricResource {
         int k = QueryParameters.integer("k", kText, 10, 1, 1000);
         WhereFilter filter = WhereFilter.parse(pipeline, metric, where);
         Zoning zoning = TimeParameters.zoning(metric, tz, null);
-        Optional<Instant[]> range = QueryRange.of(buckets, metric, zoning, Instant.now(), fromText, toText, null, false);
+        Optional<Instant[]> range = QueryRange.of(reader, metric, zoning, Instant.now(), fromText, toText, null, false);
         String zone = zoning.local() ? zoning.zone().getId() : null;
         if (range.isEmpty()) {
             return new TopResponse(metric.name(), agg.wireName(), groupBy, zone, null, null, k, List.of(), boxes(filter));
@@ -199,7 +195,7 @@ public class MetricResource {
         List<String> groupBy = QueryParameters.groupBy(metric, groupByText, "group_by");
         WhereFilter where = WhereFilter.parse(pipeline, metric, whereTexts);
         String zone = zoning.local() ? zoning.zone().getId() : null;
-        Optional<Instant[]> range = QueryRange.of(buckets, metric, zoning, Instant.now(), q.from(), q.to(), step,
+        Optional<Instant[]> range = QueryRange.of(reader, metric, zoning, Instant.now(), q.from(), q.to(), step,
                 q.window() != null);
         if (range.isEmpty()) {
             return new SeriesResponse(metric.name(), agg.wireName(), step.name(), windowName, cumulativeName, zone,
