@@ -5,6 +5,7 @@ import io.pulse.common.pipeline.Aggregation;
 import io.pulse.common.pipeline.Metric;
 import io.pulse.common.pipeline.Pipeline;
 import io.pulse.common.problem.Problems;
+import io.pulse.query.QueryConfig;
 import io.pulse.query.series.SeriesRequest;
 import io.pulse.query.time.CalendarStep;
 import io.pulse.query.time.Step;
@@ -66,6 +67,9 @@ public class ExportResource {
     @Inject
     ExportSlots slots;
 
+    @Inject
+    QueryConfig config;
+
     @GET
     @Produces({MediaTypes.CSV, MediaTypes.NDJSON})
     @Operation(summary = "Every group and step as one file", description = "One row per group and step that holds "
@@ -91,7 +95,7 @@ public class ExportResource {
         Zoning zoning = TimeParameters.zoning(metric, tz, weekStart);
         Step step = TimeParameters.step(metric, zoning, "step", stepText);
         List<String> groupBy = QueryParameters.groupBy(metric, groupByText, "group_by");
-        WhereFilter filter = WhereFilter.parse(pipeline, metric, where);
+        WhereFilter filter = WhereFilter.parse(pipeline, metric, where, config);
         ExportWriter.Fill fill = fill(fillText);
         Optional<Instant[]> range = QueryRange.of(buckets, metric, zoning, Instant.now(), from, to, step, false);
         SeriesRequest request = range.map(r -> SeriesRequest.export(metric, agg, step, r[0], r[1],

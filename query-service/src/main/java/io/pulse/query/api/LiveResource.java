@@ -74,6 +74,9 @@ public class LiveResource {
     BucketReader buckets;
 
     @Inject
+    LiveSlots slots;
+
+    @Inject
     QueryConfig config;
 
     @GET
@@ -86,7 +89,9 @@ public class LiveResource {
             + "the approximate ones, late events, and 'final' once every covered bucket is final. Event "
             + "'heartbeat' every 15 s. A client more than 256 batches behind (a batch: the bucket changes "
             + "committed by any instance that this one heard of at once) is disconnected, and so is every client "
-            + "when this instance may have missed changes (its database connection was lost).")
+            + "when this instance may have missed changes (its database connection was lost). At most "
+            + "pulse.query.max-live-subscribers (1000) streams at once per instance: one more is a 503 "
+            + "too-many-subscribers with Retry-After.")
     @APIResponse(responseCode = "200", description = "the event stream", content = @Content(
             mediaType = MediaType.SERVER_SENT_EVENTS, examples = @ExampleObject(name = "group_by=client_name",
             value = EXAMPLE)))
@@ -100,7 +105,8 @@ public class LiveResource {
         Metric metric = pipeline.metric(metricName)
                 .orElseThrow(() -> Problems.unknownMetric(pipeline, metricName).exception());
         List<String> groupBy = QueryParameters.groupBy(metric, groupByText, "group_by");
-        Map<String, Set<String>> filter = WhereFilter.parse(pipeline, metric, where).accepted();
+        Map<String, Set<String>> filter = WhereFilter.parse(pipeline, metric, where, config).accepted();
+        Runnable release = slots.acquire();
         Multi<OutboundSseEvent> buckets = live.batches()
                 .map(batch -> changed(metric, groupBy, filter, batch))
                 .filter(changed -> !changed.isEmpty())
@@ -114,7 +120,8 @@ public class LiveResource {
                         .mediaType(MediaType.APPLICATION_JSON_TYPE).data(b).build());
         Multi<OutboundSseEvent> heartbeats = Multi.createFrom().ticks().every(config.liveHeartbeat())
                 .map(tick -> sse.newEventBuilder().name("heartbeat").data(Instant.now().toString()).build());
-        return Multi.createBy().merging().streams(buckets, heartbeats);
+        return Multi.createBy().merging().streams(buckets, heartbeats)
+                .onTermination().invoke(release); // ended, failed or cancelled by a client that left
     }
 
     /** The roll-ups a batch changes: per bucket start, the group_by groups of its updated groups that pass where. */

@@ -52,6 +52,14 @@ public class BucketReader {
     AnsweringConnections answers;
 
     public List<GroupBucket> read(SeriesRequest request) {
+        return read(request, Long.MAX_VALUE);
+    }
+
+    /**
+     * The buckets of {@code request}, if they are of at most {@code maxGroups} stored groups; else, before any bucket
+     * is read, a {@link TooManyGroupsException}.
+     */
+    public List<GroupBucket> read(SeriesRequest request, long maxGroups) {
         Optional<Rollup> rollup = coarsest(request);
         String table = rollup.map(r -> r.table).orElse(BUCKETS);
         boolean sketches = needsSketches(request.agg());
@@ -65,6 +73,11 @@ public class BucketReader {
                 if (groupKeys.isEmpty()) {
                     return List.of();
                 }
+                if (groupKeys.size() > maxGroups) {
+                    throw new TooManyGroupsException(maxGroups);
+                }
+            } else if (maxGroups < Long.MAX_VALUE && storedGroups(connection, request, maxGroups + 1) > maxGroups) {
+                throw new TooManyGroupsException(maxGroups);
             }
             if (request.groupBy().isEmpty() && request.where().isEmpty() && !sketches) {
                 return rollup.isPresent() ? totals(connection, request, rollup.get()) : rolledUp(connection, request, table);
@@ -72,6 +85,39 @@ public class BucketReader {
             return perGroup(connection, request, table, groupKeys, sketches);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the buckets of " + request.metric().name(), e);
+        }
+    }
+
+    /** A question would read the buckets of more stored groups than it may. */
+    public static final class TooManyGroupsException extends RuntimeException {
+
+        private final long limit;
+
+        TooManyGroupsException(long limit) {
+            super("more than " + limit + " stored groups", null, false, false);
+            this.limit = limit;
+        }
+
+        public long limit() {
+            return limit;
+        }
+    }
+
+    /**
+     * How many stored groups have buckets in the request's range, counting no further than {@code atMost}: the day
+     * roll-ups hold a row for each, and the count stops at {@code atMost} rather than going through every group.
+     */
+    static long storedGroups(Connection connection, SeriesRequest request, long atMost) throws SQLException {
+        try (PreparedStatement s = connection.prepareStatement("SELECT count(*) FROM (SELECT DISTINCT group_key FROM "
+                + Rollup.DAY.table + " WHERE metric = ? AND bucket_start >= ? AND bucket_start < ? LIMIT ?) g")) {
+            s.setString(1, request.metric().name());
+            s.setObject(2, utc(Rollup.DAY.floor(request.firstBucket())));
+            s.setObject(3, utc(request.endOfBuckets()));
+            s.setLong(4, atMost);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
         }
     }
 
