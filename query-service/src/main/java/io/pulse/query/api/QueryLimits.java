@@ -31,7 +31,19 @@ final class QueryLimits {
     /** {@code k} of {@code /top}: 1 up to {@link QueryConfig#maxTopK()}, 10 (or the cap, if lower) when absent. */
     static int topK(QueryConfig config, String text) {
         int max = config.maxTopK();
-        long k = QueryParameters.integer("k", text, Math.min(10, max), 1, Integer.MAX_VALUE);
+        if (text == null || text.isBlank()) {
+            return Math.min(10, max);
+        }
+        long k;
+        try {
+            k = Long.parseLong(text.trim());
+        } catch (NumberFormatException e) {
+            k = 0;
+        }
+        if (k < 1) {
+            throw QueryParameters.invalid("k", "'" + text + "' is not a whole number from 1 to " + max,
+                    List.of("1…" + max));
+        }
         if (k > max) {
             throw problem(400, "too-many-groups", "Too many groups asked for", "k: " + k + " groups asked for, more "
                     + "than the " + max + " one ranking may answer", max, "max-top-k", "k", List.of("1…" + max));

@@ -91,21 +91,14 @@ public class BucketReader {
     /** A question would read the buckets of more stored groups than it may. */
     public static final class TooManyGroupsException extends RuntimeException {
 
-        private final long limit;
-
         TooManyGroupsException(long limit) {
             super("more than " + limit + " stored groups", null, false, false);
-            this.limit = limit;
-        }
-
-        public long limit() {
-            return limit;
         }
     }
 
     /**
-     * How many stored groups have buckets in the request's range, counting no further than {@code atMost}: the day
-     * roll-ups hold a row for each, and the count stops at {@code atMost} rather than going through every group.
+     * How many stored groups have buckets in the request's range, counting no further than {@code atMost}: each has a
+     * row in the day roll-ups, far fewer than its buckets, and no more than {@code atMost} groups are returned.
      */
     static long storedGroups(Connection connection, SeriesRequest request, long atMost) throws SQLException {
         try (PreparedStatement s = connection.prepareStatement("SELECT count(*) FROM (SELECT DISTINCT group_key FROM "

@@ -101,8 +101,11 @@ class QueryCapsTest {
         given().queryParam("from", "2017-01-01").queryParam("to", "2017-01-02")
                 .when().get("/v1/metrics/trips/top").then().statusCode(200).body("k", equalTo(MAX_TOP_K));
         // not a count at all stays a mistake of the parameter
-        given().queryParam("k", "0").when().get("/v1/metrics/trips/top").then().statusCode(400)
-                .body("type", equalTo(PROBLEMS + "invalid-parameter"));
+        for (String notACount : List.of("0", "-3", "ten")) {
+            given().queryParam("k", notACount).when().get("/v1/metrics/trips/top").then().statusCode(400)
+                    .body("type", equalTo(PROBLEMS + "invalid-parameter")).body("parameter", equalTo("k"))
+                    .body("detail", equalTo("k: '" + notACount + "' is not a whole number from 1 to " + MAX_TOP_K));
+        }
     }
 
     @Test
