@@ -30,4 +30,16 @@ public final class Problems {
         String title = Character.toUpperCase(what.charAt(0)) + what.substring(1) + " too large";
         return Problem.of(413, what + "-too-large", title, detail).with("limit_bytes", limitBytes);
     }
+
+    /**
+     * A cap on the work one request may ask for, reached: the problem type names the cap, {@code limit} is its value
+     * and {@code setting} the property that sets it.
+     *
+     * @param status 400 when the request itself asks for more than the cap allows, 429 or 503 when the service is full
+     * @param slug   the cap, as the problem type names it: {@code too-many-groups}, {@code window-too-long}
+     * @param detail what went over the cap, and what would be answered instead
+     */
+    public static Problem overLimit(int status, String slug, String title, String detail, Object limit, String setting) {
+        return Problem.of(status, slug, title, detail).with("limit", limit).with("setting", setting);
+    }
 }

@@ -1,7 +1,7 @@
 package io.pulse.ingest.http;
 
-import io.pulse.common.problem.Problem;
 import io.pulse.common.problem.ProblemResponses;
+import io.pulse.common.problem.Problems;
 import io.pulse.ingest.IngestConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
@@ -29,9 +29,9 @@ public class CallerRates {
         double tokens = allowance(caller).tokens(System.nanoTime());
         if (tokens <= 0) {
             long seconds = Math.max(1, (long) Math.ceil(-tokens / rate));
-            throw Problem.of(429, "rate-limited", "Too many events", "this caller sent more than " + (long) rate
-                    + " events per second on average (pulse.ingest.caller-rate); retry in " + seconds + " s")
-                    .with("limit", (long) rate).with(ProblemResponses.RETRY_AFTER_SECONDS, seconds).exception();
+            throw Problems.overLimit(429, "rate-limited", "Too many events", "this caller sent more than " + (long) rate
+                    + " events per second on average; retry in " + seconds + " s", (long) rate, "pulse.ingest.caller-rate")
+                    .with(ProblemResponses.RETRY_AFTER_SECONDS, seconds).exception();
         }
     }
 

@@ -4,9 +4,10 @@ import io.pulse.common.http.MediaTypes;
 import io.pulse.common.pipeline.Aggregation;
 import io.pulse.common.pipeline.Metric;
 import io.pulse.common.pipeline.Pipeline;
+import io.pulse.query.QueryConfig;
 import io.pulse.query.series.SeriesRequest;
 import io.pulse.query.store.BucketExport;
-import io.pulse.query.store.BucketRepository;
+import io.pulse.query.store.BucketReader;
 import io.pulse.query.time.CalendarStep;
 import io.pulse.query.time.Step;
 import io.pulse.query.time.Zoning;
@@ -63,13 +64,16 @@ public class ExportResource {
     Pipeline pipeline;
 
     @Inject
-    BucketRepository buckets;
+    BucketReader buckets;
 
     @Inject
     BucketExport export;
 
     @Inject
     ExportSlots slots;
+
+    @Inject
+    QueryConfig config;
 
     @GET
     @Produces({MediaTypes.CSV, MediaTypes.NDJSON})
@@ -96,7 +100,7 @@ public class ExportResource {
         Zoning zoning = TimeParameters.zoning(metric, tz, weekStart);
         Step step = TimeParameters.step(metric, zoning, "step", stepText);
         List<String> groupBy = QueryParameters.groupBy(metric, groupByText, "group_by");
-        WhereFilter filter = WhereFilter.parse(pipeline, metric, where);
+        WhereFilter filter = WhereFilter.parse(pipeline, metric, where, config);
         ExportWriter.Fill fill = fill(fillText);
         Optional<Instant[]> range = QueryRange.of(buckets, metric, zoning, Instant.now(), from, to, step, false);
         SeriesRequest request = range.map(r -> SeriesRequest.export(metric, agg, step, r[0], r[1],
