@@ -3,6 +3,7 @@ package io.pulse.ingest.access;
 import static io.pulse.stack.testing.TestKeys.bearer;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.pulse.stack.testing.AccessChecks.Answer;
 import io.pulse.stack.testing.AccessChecks.Call;
 import io.pulse.stack.testing.AccessChecks;
@@ -50,6 +51,13 @@ class AccessControlTest {
 
     private Answer get(String path, String authorization) {
         return AccessChecks.call(root, new Call("GET", path), authorization, null, null);
+    }
+
+    @Test
+    void openApiDeclaresTheBearerSchemeOnEveryOperation() {
+        JsonNode openApi = AccessChecks.openApi(root);
+        assertThat(openApi.at("/components/securitySchemes/bearer/scheme").asText()).isEqualTo("bearer");
+        assertThat(AccessChecks.operationsWithoutBearer(openApi)).isEmpty();
     }
 
     @Test

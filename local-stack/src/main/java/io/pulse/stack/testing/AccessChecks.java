@@ -54,9 +54,25 @@ public final class AccessChecks {
         return refused;
     }
 
+    /** The service's OpenAPI document, which anyone may read. */
+    public static JsonNode openApi(URI root) {
+        return call(root, new Call("GET", "/q/openapi?format=json"), null, null, null).json();
+    }
+
+    /** The operations of the OpenAPI document that do not name the {@code bearer} scheme among their security. */
+    public static List<String> operationsWithoutBearer(JsonNode openApi) {
+        List<String> lacking = new ArrayList<>();
+        openApi.path("paths").fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(op -> {
+            if (op.getValue().path("security").findParent("bearer") == null) {
+                lacking.add(op.getKey().toUpperCase(Locale.ROOT) + " " + path.getKey());
+            }
+        }));
+        return lacking;
+    }
+
     /** Every operation of the service's {@code /q/openapi}, with {@code {name}} path parameters from {@code values}. */
     public static List<Call> operations(URI root, Map<String, String> values) {
-        JsonNode paths = call(root, new Call("GET", "/q/openapi?format=json"), null, null, null).json().path("paths");
+        JsonNode paths = openApi(root).path("paths");
         List<Call> calls = new ArrayList<>();
         paths.fields().forEachRemaining(path -> path.getValue().fieldNames().forEachRemaining(method -> {
             String filled = path.getKey();

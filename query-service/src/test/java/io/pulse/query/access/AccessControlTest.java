@@ -48,6 +48,13 @@ class AccessControlTest {
     }
 
     @Test
+    void openApiDeclaresTheBearerSchemeOnEveryOperation() {
+        JsonNode openApi = AccessChecks.openApi(root);
+        assertThat(openApi.at("/components/securitySchemes/bearer/scheme").asText()).isEqualTo("bearer");
+        assertThat(AccessChecks.operationsWithoutBearer(openApi)).isEmpty();
+    }
+
+    @Test
     void everyOperationRefusesEveryBadCredentialWith401() {
         List<Call> operations = AccessChecks.operations(root, Map.of("metric", "plays"));
         // The list of operations is what the service declares: a new one joins this check by itself.
