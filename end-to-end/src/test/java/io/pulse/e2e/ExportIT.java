@@ -205,7 +205,7 @@ class ExportIT {
             }
         });
         assertThat(smallQuery.isAlive()).isTrue();
-        JsonNode health = Json.read(HTTP.send(HttpRequest.newBuilder(URI.create(smallQuery.url() + "/q/health/ready")).build(),
+        JsonNode health = Json.read(HTTP.send(HttpRequest.newBuilder(URI.create(smallQuery.managementUrl() + "/q/health/ready")).build(),
                 HttpResponse.BodyHandlers.ofString()).body(), JsonNode.class);
         assertThat(health.path("status").asText()).isEqualTo("UP");
     }

@@ -23,7 +23,7 @@ final class TestStacks {
             kafka = Ports.free();
         }
         return LocalStack.start(new StackConfig(HOME, data, pipeline, partitions, kafka, Ports.free(), Ports.free(),
-                Ports.free(), Ports.free(), Set.of()), System.out);
+                Ports.free(), Ports.free(), Ports.free(), Ports.free(), Ports.free(), Set.of()), System.out);
     }
 
     static PulseClient client(LocalStack stack) {

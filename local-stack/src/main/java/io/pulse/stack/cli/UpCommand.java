@@ -38,7 +38,7 @@ class UpCommand implements Callable<Integer> {
                 continue;
             }
             out.printf("[stack]   %-12s %s  (health %s/q/health, metrics %s/q/metrics)%n", s.label(), stack.url(s),
-                    stack.url(s), stack.url(s));
+                    stack.managementUrl(s), stack.managementUrl(s));
         }
         out.println("[stack] Ctrl-C stops everything.");
         out.println();

@@ -1,0 +1,37 @@
+package io.pulse.stack;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pulse.common.pipeline.PipelineLoader;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The stack checks every port it needs, the management ports included, before it starts anything. */
+class PortCheckTest {
+
+    @TempDir
+    Path dir;
+
+    private StackConfig config(int ingestManagement, int queryPort, int queryManagement) {
+        return new StackConfig(dir, dir, PipelineLoader.BUNDLED, 1, Ports.free(), Ports.free(), Ports.free(),
+                Ports.free(), queryPort, ingestManagement, Ports.free(), queryManagement, Set.of());
+    }
+
+    private static PrintStream quiet() {
+        return new PrintStream(new ByteArrayOutputStream());
+    }
+
+    @Test
+    void aTakenManagementPortIsNamedByItsFlag() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0)) {
+            assertThatThrownBy(() -> LocalStack.start(config(taken.getLocalPort(), Ports.free(), Ports.free()), quiet()))
+                    .isInstanceOf(LocalStack.PortTakenException.class)
+                    .hasMessage("port " + taken.getLocalPort() + " is taken; choose another with --ingest-management-port");
+        }
+    }
+}
