@@ -94,6 +94,14 @@ public final class LocalStack implements AutoCloseable {
                 flags.put("--" + service.label() + "-management-port", managementPort(service));
             }
         }
+        Map<Integer, String> byPort = new LinkedHashMap<>();
+        flags.forEach((flag, port) -> {
+            String other = byPort.putIfAbsent(port, flag);
+            if (other != null) {
+                throw new PortTakenException("port " + port + " is given twice, to " + other + " and to " + flag
+                        + "; choose another with one of them");
+            }
+        });
         flags.forEach((flag, port) -> {
             if (!Ports.isFree(port)) {
                 throw new PortTakenException("port " + port + " is taken; choose another with " + flag);

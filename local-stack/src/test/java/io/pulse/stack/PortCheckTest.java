@@ -34,4 +34,13 @@ class PortCheckTest {
                     .hasMessage("port " + taken.getLocalPort() + " is taken; choose another with --ingest-management-port");
         }
     }
+
+    @Test
+    void aPortGivenToAnApiAndAManagementInterfaceIsRefused() {
+        int port = Ports.free();
+        assertThatThrownBy(() -> LocalStack.start(config(Ports.free(), port, port), quiet()))
+                .isInstanceOf(LocalStack.PortTakenException.class)
+                .hasMessage("port " + port + " is given twice, to --query-port and to --query-management-port;"
+                        + " choose another with one of them");
+    }
 }
