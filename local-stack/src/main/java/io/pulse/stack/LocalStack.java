@@ -225,7 +225,8 @@ public final class LocalStack implements AutoCloseable {
     /** {@link #startInstance(Service, int, String, PrintStream)} with configuration of its own, over the stack's. */
     public ServiceProcess startInstance(Service service, int port, String instance, Map<String, String> properties,
                                         PrintStream out) {
-        ServiceProcess process = launch(service, port, Ports.free(), instance, properties, ServiceLogs.prefixed(out));
+        ServiceProcess process = launch(service, port, Ports.free(1, port)[0], instance, properties,
+                ServiceLogs.prefixed(out));
         process.awaitReady(READY_TIMEOUT);
         return process;
     }

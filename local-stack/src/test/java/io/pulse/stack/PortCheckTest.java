@@ -18,8 +18,9 @@ class PortCheckTest {
     Path dir;
 
     private StackConfig config(int ingestManagement, int queryPort, int queryManagement) {
-        return new StackConfig(dir, dir, PipelineLoader.BUNDLED, 1, Ports.free(), Ports.free(), Ports.free(),
-                Ports.free(), queryPort, ingestManagement, Ports.free(), queryManagement, Set.of());
+        int[] p = Ports.free(5, ingestManagement, queryPort, queryManagement);
+        return new StackConfig(dir, dir, PipelineLoader.BUNDLED, 1, p[0], p[1], p[2], p[3], queryPort, ingestManagement,
+                p[4], queryManagement, Set.of());
     }
 
     private static PrintStream quiet() {
@@ -29,7 +30,8 @@ class PortCheckTest {
     @Test
     void aTakenManagementPortIsNamedByItsFlag() throws Exception {
         try (ServerSocket taken = new ServerSocket(0)) {
-            assertThatThrownBy(() -> LocalStack.start(config(taken.getLocalPort(), Ports.free(), Ports.free()), quiet()))
+            int[] free = Ports.free(2, taken.getLocalPort());
+            assertThatThrownBy(() -> LocalStack.start(config(taken.getLocalPort(), free[0], free[1]), quiet()))
                     .isInstanceOf(LocalStack.PortTakenException.class)
                     .hasMessage("port " + taken.getLocalPort() + " is taken; choose another with --ingest-management-port");
         }
@@ -37,8 +39,9 @@ class PortCheckTest {
 
     @Test
     void aPortGivenToAnApiAndAManagementInterfaceIsRefused() {
-        int port = Ports.free();
-        assertThatThrownBy(() -> LocalStack.start(config(Ports.free(), port, port), quiet()))
+        int[] free = Ports.free(2);
+        int port = free[1];
+        assertThatThrownBy(() -> LocalStack.start(config(free[0], port, port), quiet()))
                 .isInstanceOf(LocalStack.PortTakenException.class)
                 .hasMessage("port " + port + " is given twice, to --query-port and to --query-management-port;"
                         + " choose another with one of them");

@@ -59,7 +59,7 @@ public final class ServiceProcess implements AutoCloseable {
      */
     public static ServiceProcess start(Service service, Path jar, int port, Map<String, String> properties,
                                        List<String> jvmOptions, PrintStream out) {
-        return start(service, jar, port, Ports.free(), properties, jvmOptions, ServiceLogs.prefixed(out),
+        return start(service, jar, port, Ports.free(1, port)[0], properties, jvmOptions, ServiceLogs.prefixed(out),
                 service.label());
     }
 
@@ -71,7 +71,7 @@ public final class ServiceProcess implements AutoCloseable {
      */
     public static ServiceProcess start(Service service, Path jar, int port, Map<String, String> properties,
                                        List<String> jvmOptions, ServiceLogs logs, String instance) {
-        return start(service, jar, port, Ports.free(), properties, jvmOptions, logs, instance);
+        return start(service, jar, port, Ports.free(1, port)[0], properties, jvmOptions, logs, instance);
     }
 
     /**
