@@ -204,7 +204,7 @@ class ExportIT {
             }
         });
         assertThat(smallQuery.isAlive()).isTrue();
-        JsonNode health = Json.read(HTTP.send(TestStacks.request(URI.create(smallQuery.url() + "/q/health/ready")).build(),
+        JsonNode health = Json.read(HTTP.send(TestStacks.request(URI.create(smallQuery.managementUrl() + "/q/health/ready")).build(),
                 HttpResponse.BodyHandlers.ofString()).body(), JsonNode.class);
         assertThat(health.path("status").asText()).isEqualTo("UP");
     }

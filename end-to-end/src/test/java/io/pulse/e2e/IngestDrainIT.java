@@ -49,7 +49,7 @@ class IngestDrainIT {
     @Test
     void sigtermLetsEveryRequestInFlightFinish() throws Exception {
         int port = platform.stack().port(Service.INGEST);
-        String url = platform.stack().process(Service.INGEST).url();
+        String management = platform.stack().process(Service.INGEST).managementUrl();
         AtomicBoolean routable = new AtomicBoolean(true);
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong sequence = new AtomicLong();
@@ -85,7 +85,7 @@ class IngestDrainIT {
         Instant sigterm = Instant.now();
         AtomicLong unroutedAfter = new AtomicLong(-1);
         Thread balancer = new Thread(() -> {
-            while (platform.client().isReady(url)) {
+            while (platform.client().isReady(management)) {
                 pause(PROBE_PERIOD);
             }
             routable.set(false);

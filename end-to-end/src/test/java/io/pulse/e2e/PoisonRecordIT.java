@@ -88,7 +88,7 @@ class PoisonRecordIT {
     /** pulse_aggregation_poison_records_total of song_play, from the aggregation service's Prometheus endpoint. */
     private static double poisonCounter() throws Exception {
         String metrics = HttpClient.newHttpClient().send(TestStacks.request(
-                URI.create(platform.stack().url(Service.AGGREGATION) + "/q/metrics")).build(),
+                URI.create(platform.stack().managementUrl(Service.AGGREGATION) + "/q/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         return metrics.lines().filter(l -> l.startsWith("pulse_aggregation_poison_records_total{")
                         && l.contains("type=\"song_play\""))

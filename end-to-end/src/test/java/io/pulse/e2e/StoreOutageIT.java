@@ -57,7 +57,7 @@ class StoreOutageIT {
         platform.stack().stopPostgres();
         List<JsonNode> problems = new ArrayList<>();
         await().atMost(OUTAGE).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-            HttpResponse<String> ready = get(platform.stack().url(Service.QUERY) + "/q/health/ready");
+            HttpResponse<String> ready = get(platform.stack().managementUrl(Service.QUERY) + "/q/health/ready");
             assertThat(ready.statusCode()).as(ready.body()).isEqualTo(503);
             assertThat(ready.body()).contains("DOWN").contains("PostgreSQL");
         });
@@ -77,7 +77,7 @@ class StoreOutageIT {
         assertThat(query.isAlive()).as("query service alive during the outage").isTrue();
         platform.stack().startPostgres();
         Instant restarted = Instant.now();
-        await().atMost(Duration.ofMinutes(2)).until(() -> platform.client().isReady(platform.stack().url(Service.QUERY)));
+        await().atMost(Duration.ofMinutes(2)).until(() -> platform.client().isReady(platform.stack().managementUrl(Service.QUERY)));
         Duration readyAgain = Duration.between(restarted, Instant.now());
         Thread.sleep(5_000); // events keep flowing after the outage too
         sender.stop.set(true);

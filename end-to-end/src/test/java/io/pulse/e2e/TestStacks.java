@@ -36,8 +36,10 @@ final class TestStacks {
             kafka = Ports.free();
         }
         writeKey(data);
-        return LocalStack.start(new StackConfig(HOME, data, pipeline, partitions, kafka, Ports.free(), Ports.free(),
-                Ports.free(), Ports.free(), Set.of()), System.out);
+        // PostgreSQL, the three API ports and the three management ports, all different
+        int[] p = Ports.free(7, kafka, kafka + 1);
+        return LocalStack.start(new StackConfig(HOME, data, pipeline, partitions, kafka, p[0], p[1], p[2], p[3], p[4],
+                p[5], p[6], Set.of()), System.out);
     }
 
     /** A hashed key file granting {@link #API_KEY} every scope, for services a test starts by themselves. */

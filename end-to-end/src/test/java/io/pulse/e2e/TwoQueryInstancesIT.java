@@ -56,8 +56,8 @@ class TwoQueryInstancesIT {
 
     @Test
     void liveSubscribersOfEitherInstanceSeeEveryChangeAndBothAnswerTheSame() throws Exception {
-        await().atMost(Duration.ofMinutes(2)).until(() -> instances.get(0).isReady(platform.stack().url(Service.QUERY))
-                && instances.get(0).isReady(second.url()));
+        await().atMost(Duration.ofMinutes(2)).until(() -> instances.get(0).isReady(platform.stack().managementUrl(Service.QUERY))
+                && instances.get(0).isReady(second.managementUrl()));
         LiveSubscriber first = LiveSubscriber.open(platform.stack().url(Service.QUERY));
         LiveSubscriber other = LiveSubscriber.open(second.url());
 

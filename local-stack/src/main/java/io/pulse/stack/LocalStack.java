@@ -78,8 +78,10 @@ public final class LocalStack implements AutoCloseable {
                 out.println("[stack] not starting " + service.module() + " (--without " + service.label() + ")");
                 continue;
             }
-            out.println("[stack] starting " + service.module() + " on port " + port(service));
-            services.put(service, launch(service, port(service), service.label(), Map.of(), logs));
+            out.println("[stack] starting " + service.module() + " on port " + port(service) + " (management "
+                    + managementPort(service) + ")");
+            services.put(service, launch(service, port(service), managementPort(service), service.label(), Map.of(),
+                    logs));
         }
         services.values().forEach(s -> s.awaitReady(READY_TIMEOUT));
     }
@@ -92,8 +94,17 @@ public final class LocalStack implements AutoCloseable {
         for (Service service : Service.values()) {
             if (!config.without().contains(service)) {
                 flags.put("--" + service.label() + "-port", port(service));
+                flags.put("--" + service.label() + "-management-port", managementPort(service));
             }
         }
+        Map<Integer, String> byPort = new LinkedHashMap<>();
+        flags.forEach((flag, port) -> {
+            String other = byPort.putIfAbsent(port, flag);
+            if (other != null) {
+                throw new PortTakenException("port " + port + " is given twice, to " + other + " and to " + flag
+                        + "; choose another with one of them");
+            }
+        });
         flags.forEach((flag, port) -> {
             if (!Ports.isFree(port)) {
                 throw new PortTakenException("port " + port + " is taken; choose another with " + flag);
@@ -105,6 +116,7 @@ public final class LocalStack implements AutoCloseable {
     private Map<String, String> properties(Service service, String instance) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("quarkus.http.host", "127.0.0.1");
+        p.put("quarkus.management.host", "127.0.0.1");
         p.put("quarkus.banner.enabled", "false");
         // No load balancer routes to these processes: a stop need not wait for one to notice readiness go down.
         p.put("quarkus.shutdown.delay", "0s");
@@ -144,8 +156,23 @@ public final class LocalStack implements AutoCloseable {
         return apiKey;
     }
 
+    /** The API of a service. */
     public String url(Service service) {
         return "http://127.0.0.1:" + port(service);
+    }
+
+    /** The port of a service's management interface: {@code /q/health}, {@code /q/metrics}. */
+    public int managementPort(Service service) {
+        return switch (service) {
+            case INGEST -> config.ingestManagementPort();
+            case AGGREGATION -> config.aggregationManagementPort();
+            case QUERY -> config.queryManagementPort();
+        };
+    }
+
+    /** The management interface of a service, e.g. {@code managementUrl(QUERY) + "/q/health/ready"}. */
+    public String managementUrl(Service service) {
+        return "http://127.0.0.1:" + managementPort(service);
     }
 
     /** The running process of a started service. */
@@ -189,7 +216,8 @@ public final class LocalStack implements AutoCloseable {
             old.close();
         }
         started.remove(old);
-        ServiceProcess process = launch(service, port(service), service.label(), Map.of(), ServiceLogs.prefixed(out));
+        ServiceProcess process = launch(service, port(service), managementPort(service), service.label(), Map.of(),
+                ServiceLogs.prefixed(out));
         services.put(service, process);
         process.awaitReady(READY_TIMEOUT);
         return process;
@@ -198,7 +226,8 @@ public final class LocalStack implements AutoCloseable {
     /**
      * Starts one more instance of a service on its own port and, for the aggregation and ingest, its own state or
      * upload directory; instances of the aggregation share the work by partitions, instances of ingest answer for
-     * every upload. Stopped with the stack.
+     * every upload. Its management interface takes a free port: {@link ServiceProcess#managementUrl()}. Stopped
+     * with the stack.
      */
     public ServiceProcess startInstance(Service service, int port, String instance, PrintStream out) {
         return startInstance(service, port, instance, Map.of(), out);
@@ -207,17 +236,18 @@ public final class LocalStack implements AutoCloseable {
     /** {@link #startInstance(Service, int, String, PrintStream)} with configuration of its own, over the stack's. */
     public ServiceProcess startInstance(Service service, int port, String instance, Map<String, String> properties,
                                         PrintStream out) {
-        ServiceProcess process = launch(service, port, instance, properties, ServiceLogs.prefixed(out));
+        ServiceProcess process = launch(service, port, Ports.free(1, port)[0], instance, properties,
+                ServiceLogs.prefixed(out));
         process.awaitReady(READY_TIMEOUT);
         return process;
     }
 
     /** Starts a service's packaged application as a child process that {@link #close()} will stop. */
-    private ServiceProcess launch(Service service, int port, String instance, Map<String, String> overrides,
-                                  ServiceLogs logs) {
+    private ServiceProcess launch(Service service, int port, int managementPort, String instance,
+                                  Map<String, String> overrides, ServiceLogs logs) {
         Map<String, String> properties = properties(service, instance);
         properties.putAll(overrides);
-        ServiceProcess process = ServiceProcess.start(service, jar(service), port, properties,
+        ServiceProcess process = ServiceProcess.start(service, jar(service), port, managementPort, properties,
                 SERVICE_JVM, logs, instance);
         started.add(process);
         return process;

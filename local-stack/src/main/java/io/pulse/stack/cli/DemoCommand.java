@@ -54,7 +54,8 @@ class DemoCommand implements Callable<Integer> {
         String query = "http://127.0.0.1:" + config.queryPort();
         PulseClient client = new PulseClient(ingest, query, Optional.of(Credentials.ensureDevKey(config.dataDir())));
         LocalStack stack = null;
-        if (client.isReady(ingest) && client.isReady(query)) {
+        if (client.isReady("http://127.0.0.1:" + config.ingestManagementPort())
+                && client.isReady("http://127.0.0.1:" + config.queryManagementPort())) {
             out.println("[demo] using the stack already running on " + ingest + " and " + query);
         } else {
             LogFiles logs = new LogFiles(config.dataDir().resolve("logs"));

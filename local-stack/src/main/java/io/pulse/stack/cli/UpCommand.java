@@ -39,7 +39,7 @@ class UpCommand implements Callable<Integer> {
                 continue;
             }
             out.printf("[stack]   %-12s %s  (health %s/q/health, metrics %s/q/metrics)%n", s.label(), stack.url(s),
-                    stack.url(s), stack.url(s));
+                    stack.managementUrl(s), stack.managementUrl(s));
         }
         out.println("[stack]   API key      " + stack.apiKey() + "  (every scope; in " + config.dataDir().resolve(
                 Credentials.KEY_FILE) + ", used by ./pulse demo, send and export; send it as Authorization: Bearer <key>)");

@@ -67,9 +67,15 @@ public final class PulseClient {
         return send(api(URI.create(queryUrl + pathAndQuery)).GET().build(), 200);
     }
 
-    public boolean isReady(String serviceUrl) {
+    /**
+     * Whether a service reports ready.
+     *
+     * @param managementUrl the service's management interface, where its health is (not its API), e.g.
+     *                      {@code http://127.0.0.1:9083}
+     */
+    public boolean isReady(String managementUrl) {
         try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(serviceUrl + "/q/health/ready"))
+            HttpRequest request = HttpRequest.newBuilder(URI.create(managementUrl + "/q/health/ready"))
                     .timeout(Duration.ofSeconds(2)).build();
             return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
         } catch (IOException e) {

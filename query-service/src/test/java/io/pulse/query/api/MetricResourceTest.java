@@ -17,8 +17,10 @@ import io.pulse.common.json.Json;
 import io.pulse.stack.testing.KafkaResource;
 import io.pulse.stack.testing.PostgresResource;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
+import java.net.URL;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -41,6 +43,9 @@ class MetricResourceTest {
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
     private final String air = "airliberty-" + UUID.randomUUID();
     private final String taxi = "taxi-eats-" + UUID.randomUUID();
+    /** The OpenAPI document, on the management interface (the path is relative to its {@code /q}). */
+    @TestHTTPResource(value = "openapi", management = true)
+    URL openApi;
 
     private static BucketUpdate bucket(String client, String minute, Bucket b, Instant updatedAt) {
         Instant start = Instant.parse("2018-12-26T" + minute + ":00Z");
@@ -184,7 +189,7 @@ class MetricResourceTest {
 
     @Test
     void openApiDocumentsEveryQueryWithExamples() {
-        given().queryParam("format", "json").when().get("/q/openapi").then().statusCode(200)
+        given().queryParam("format", "json").when().get(openApi).then().statusCode(200)
                 .body("paths.'/v1/metrics/{metric}/moving'.get.parameters.find { it.name == 'window' }.example", equalTo("10m"))
                 .body("paths.'/v1/metrics/{metric}/series'.get.summary", equalTo("A time series"))
                 .body("paths.'/v1/metrics/{metric}/top'.get.parameters.find { it.name == 'k' }.example", equalTo("10"))
