@@ -12,7 +12,9 @@ import io.pulse.common.json.Json;
 import io.pulse.stack.testing.KafkaResource;
 import io.pulse.stack.testing.TopicReader;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.net.URL;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -29,6 +31,10 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(KafkaResource.class)
 @QuarkusTestResource(StateDirResource.class)
 class AggregationServiceTest {
+
+    /** Readiness on the management interface (the path is relative to its {@code /q}). */
+    @TestHTTPResource(value = "health/ready", management = true)
+    URL ready;
 
     @Test
     void eventsOnTheTopicBecomeBucketsOnAggregates() throws Exception {
@@ -55,7 +61,7 @@ class AggregationServiceTest {
         // A second stream thread joining or a follow-up rebalance may briefly take the instance out of RUNNING
         // (readiness 503, rightly); it must come back without help.
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
-                given().when().get("/q/health/ready").then().statusCode(200));
+                given().when().get(ready).then().statusCode(200));
     }
 
     private static BucketUpdate latest(String client) {

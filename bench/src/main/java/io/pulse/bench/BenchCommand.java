@@ -40,9 +40,9 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.logging.LogManager;
 import java.util.stream.Stream;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code ./pulse bench}: the five workloads through the whole stack, checked and written up as a report. */
 @Command(name = "pulse bench", mixinStandardHelpOptions = true,
@@ -66,7 +66,7 @@ public final class BenchCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--port-base", defaultValue = "19500",
-            description = "First of six consecutive ports tried for the stack; moves up past taken ones (default: ${DEFAULT-VALUE}).")
+            description = "First of nine consecutive ports tried for the stack; moves up past taken ones (default: ${DEFAULT-VALUE}).")
     int portBase;
 
     @Option(names = "--partitions", defaultValue = "3", description = "Partitions of each topic, as `./pulse up` makes them (default: ${DEFAULT-VALUE}).")
@@ -134,20 +134,21 @@ public final class BenchCommand implements Callable<Integer> {
                          Callable<String> checkpoint) throws Exception {
         int base = freePortBlock(portBase);
         Path data = work.resolve("stack-" + size);
+        // Kafka and its controller, PostgreSQL, the three services' API ports, then their management ports
         StackConfig config = new StackConfig(home, data, PipelineLoader.BUNDLED, partitions, base, base + 2, base + 3,
-                base + 4, base + 5, Set.of());
+                base + 4, base + 5, base + 6, base + 7, base + 8, Set.of());
         Path log = work.resolve("stack-" + size + ".log");
-        out.println("[bench] " + size + " events per workload: starting the stack on ports " + base + "–" + (base + 5)
+        out.println("[bench] " + size + " events per workload: starting the stack on ports " + base + "–" + (base + 8)
                 + " (service logs in " + home.relativize(log) + ")");
         try (PrintStream stackLog = new PrintStream(Files.newOutputStream(log), true, StandardCharsets.UTF_8);
              LocalStack stack = LocalStack.start(config, stackLog)) {
             // Ctrl-C or SIGTERM must not leave the services and PostgreSQL running
             Thread stopper = new Thread(stack::close, "bench-stack-stop");
             Runtime.getRuntime().addShutdownHook(stopper);
-            QueryApi query = new QueryApi(stack.url(Service.QUERY));
+            QueryApi query = new QueryApi(stack.url(Service.QUERY), stack.apiKey());
             AnswerCheck checker = new AnswerCheck(query);
             Ceilings ceilings = new Ceilings(stack.kafkaBootstrapServers(), partitions);
-            try (Ingestion ingestion = new Ingestion(stack.url(Service.INGEST), query)) {
+            try (Ingestion ingestion = new Ingestion(stack.url(Service.INGEST), stack.apiKey(), query)) {
                 warmUp(pipeline, chosen, ingestion);
                 for (Workload workload : chosen) {
                     results.runs.add(runWorkload(pipeline, workload, size, ingestion, checker, ceilings));
@@ -250,11 +251,11 @@ public final class BenchCommand implements Callable<Integer> {
     private static int freePortBlock(int from) {
         for (int base = from; base < from + 1000; base += 10) {
             int b = base;
-            if (Stream.iterate(b, p -> p + 1).limit(6).allMatch(Ports::isFree)) {
+            if (Stream.iterate(b, p -> p + 1).limit(9).allMatch(Ports::isFree)) {
                 return b;
             }
         }
-        throw new IllegalStateException("no six consecutive free ports from " + from + "; choose --port-base");
+        throw new IllegalStateException("no nine consecutive free ports from " + from + "; choose --port-base");
     }
 
     private String header(Path home, Instant started, List<Integer> requested, Results results) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pulse.common.pipeline.PipelineLoader;
 import io.pulse.stack.LocalStack;
+import io.pulse.stack.client.Credentials;
 import io.pulse.stack.services.Service;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,9 +22,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * The example requests of the README and of the workloads page, run as a user runs them: in order, with bash and
  * curl, from a directory holding the repository's samples, each page against a fresh stack started as
- * {@code ./pulse up} starts it (its default pipeline and partitions, free ports in place of the documented ones).
- * Each answer must be the one the page shows, ids and times aside, so a changed answer shape or value fails here
- * before it misleads a reader.
+ * {@code ./pulse up} starts it (its default pipeline and partitions, free ports in place of the documented API and
+ * management ports). Each answer must be the one the page shows, ids and times aside, so a changed answer shape or
+ * value fails here before it misleads a reader.
  */
 class DocExamplesIT {
 
@@ -40,7 +41,7 @@ class DocExamplesIT {
      * @param documented how many requests it shows with their answers; fewer found means the parser or the page lost some
      */
     @ParameterizedTest
-    @CsvSource({"README.md, 17", "docs/workloads.md, 19"})
+    @CsvSource({"README.md, 18", "docs/workloads.md, 19"})
     void everyDocumentedRequestAnswersAsDocumented(String page, int documented) throws Exception {
         DocExamples guide = DocExamples.parse(Files.readString(TestStacks.HOME.resolve(page)));
         assertThat(guide.examples()).hasSizeGreaterThanOrEqualTo(documented);
@@ -57,7 +58,10 @@ class DocExamplesIT {
         String command = example.command()
                 .replace("http://127.0.0.1:8081", stack.url(Service.INGEST))
                 .replace("http://127.0.0.1:8082", stack.url(Service.AGGREGATION))
-                .replace("http://127.0.0.1:8083", stack.url(Service.QUERY));
+                .replace("http://127.0.0.1:8083", stack.url(Service.QUERY))
+                .replace("http://127.0.0.1:9081", stack.managementUrl(Service.INGEST))
+                .replace("http://127.0.0.1:9082", stack.managementUrl(Service.AGGREGATION))
+                .replace("http://127.0.0.1:9083", stack.managementUrl(Service.QUERY));
         Instant deadline = Instant.now().plus(SETTLE);
         String actual = run(command);
         while (!example.matches(actual) && example.isRead() && Instant.now().isBefore(deadline)) {
@@ -70,8 +74,10 @@ class DocExamplesIT {
 
     private String run(String command) throws IOException, InterruptedException {
         Path out = workDir.resolve(".out");
-        Process bash = new ProcessBuilder("bash", "-euo", "pipefail", "-c", command).directory(workDir.toFile())
-                .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        ProcessBuilder shell = new ProcessBuilder("bash", "-euo", "pipefail", "-c", command).directory(workDir.toFile())
+                .redirectErrorStream(true).redirectOutput(out.toFile());
+        shell.environment().put(Credentials.ENVIRONMENT, TestStacks.API_KEY); // as the guide has its reader export it
+        Process bash = shell.start();
         if (!bash.waitFor(2, TimeUnit.MINUTES)) {
             bash.destroyForcibly();
             throw new AssertionError("did not end within 2 minutes: " + command);

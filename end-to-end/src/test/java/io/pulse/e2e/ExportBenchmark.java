@@ -99,7 +99,7 @@ class ExportBenchmark {
             int port = Ports.free();
             try (ServiceProcess query = ServiceProcess.start(Service.QUERY,
                     HOME.resolve("query-service/target/quarkus-app/quarkus-run.jar"), port,
-                    Map.of("kafka.bootstrap.servers", broker.bootstrapServers(),
+                    Map.of("pulse.security.keys-file", TestStacks.keysFile(), "kafka.bootstrap.servers", broker.bootstrapServers(),
                             "quarkus.datasource.jdbc.url", postgres.jdbcUrl(),
                             "quarkus.datasource.username", PostgresServer.USER,
                             "quarkus.datasource.password", PostgresServer.PASSWORD,
@@ -168,7 +168,7 @@ class ExportBenchmark {
     }
 
     private static Run http(String name, String uri, boolean gzip) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(uri)).header("Accept", "text/csv");
+        HttpRequest.Builder request = TestStacks.request(URI.create(uri)).header("Accept", "text/csv");
         if (gzip) {
             request.header("Accept-Encoding", "gzip");
         }

@@ -23,7 +23,6 @@ import java.io.StringWriter;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -86,7 +85,7 @@ class ExportIT {
         postgres = PostgresServer.start(data.resolve("postgres"), 0);
         smallQuery = ServiceProcess.start(Service.QUERY,
                 TestStacks.HOME.resolve("query-service/target/quarkus-app/quarkus-run.jar"), Ports.free(),
-                Map.of("kafka.bootstrap.servers", broker.bootstrapServers(),
+                Map.of("pulse.security.keys-file", TestStacks.keysFile(), "kafka.bootstrap.servers", broker.bootstrapServers(),
                         "quarkus.datasource.jdbc.url", postgres.jdbcUrl(),
                         "quarkus.datasource.username", PostgresServer.USER,
                         "quarkus.datasource.password", PostgresServer.PASSWORD,
@@ -146,7 +145,7 @@ class ExportIT {
         StringWriter err = new StringWriter();
         CommandLine cli = PulseCli.commandLine();
         cli.setErr(new PrintWriter(err));
-        int exit = cli.execute("export", "plays", "--agg", "sum", "--step", "1d", "--group-by", "Song",
+        int exit = cli.execute("export", "plays", "--data-dir", TestStacks.keyDir().toString(), "--agg", "sum", "--step", "1d", "--group-by", "Song",
                 "--columns", "Song,Date,Total Number of Plays for Date", "--output", file.toString(),
                 "--query", smallQuery.url());
         assertThat(exit).as(err.toString()).isZero();
@@ -170,7 +169,7 @@ class ExportIT {
 
     /** Starts a whole export, reads a few rows of it and leaves, closing the connection. */
     private static void readAFewRowsAndLeave() throws Exception {
-        HttpResponse<InputStream> answer = HTTP.send(HttpRequest.newBuilder(export("")).header("Accept", "text/csv").build(),
+        HttpResponse<InputStream> answer = HTTP.send(TestStacks.request(export("")).header("Accept", "text/csv").build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         assertThat(answer.statusCode()).isEqualTo(200);
         try (InputStream body = answer.body()) {
@@ -191,9 +190,9 @@ class ExportIT {
         int s = SONGS / 2;
         String one = "&where=Song:" + URLEncoder.encode(song(s), StandardCharsets.UTF_8);
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-            CompletableFuture<HttpResponse<String>> a = HTTP.sendAsync(HttpRequest.newBuilder(export(one))
+            CompletableFuture<HttpResponse<String>> a = HTTP.sendAsync(TestStacks.request(export(one))
                     .header("Accept", "text/csv").build(), HttpResponse.BodyHandlers.ofString());
-            CompletableFuture<HttpResponse<String>> b = HTTP.sendAsync(HttpRequest.newBuilder(export(one))
+            CompletableFuture<HttpResponse<String>> b = HTTP.sendAsync(TestStacks.request(export(one))
                     .header("Accept", "text/csv").build(), HttpResponse.BodyHandlers.ofString());
             for (HttpResponse<String> answer : List.of(a.get(), b.get())) {
                 assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
@@ -205,7 +204,7 @@ class ExportIT {
             }
         });
         assertThat(smallQuery.isAlive()).isTrue();
-        JsonNode health = Json.read(HTTP.send(HttpRequest.newBuilder(URI.create(smallQuery.url() + "/q/health/ready")).build(),
+        JsonNode health = Json.read(HTTP.send(TestStacks.request(URI.create(smallQuery.managementUrl() + "/q/health/ready")).build(),
                 HttpResponse.BodyHandlers.ofString()).body(), JsonNode.class);
         assertThat(health.path("status").asText()).isEqualTo("UP");
     }

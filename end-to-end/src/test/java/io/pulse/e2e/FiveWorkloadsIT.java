@@ -51,14 +51,14 @@ class FiveWorkloadsIT {
     /** Uploads a CSV file and waits for the upload to be read; answers its final status. */
     private static JsonNode upload(String type, Path file) throws IOException, InterruptedException {
         String ingest = platform.stack().url(Service.INGEST);
-        HttpResponse<String> sent = HTTP.send(HttpRequest.newBuilder(URI.create(ingest + "/v1/uploads/" + type))
+        HttpResponse<String> sent = HTTP.send(TestStacks.request(URI.create(ingest + "/v1/uploads/" + type))
                 .header("Content-Type", "text/csv").POST(HttpRequest.BodyPublishers.ofFile(file)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(sent.statusCode()).as(sent.body()).isEqualTo(202);
         String id = Json.read(sent.body(), JsonNode.class).path("upload_id").asText();
         JsonNode[] status = new JsonNode[1];
         await().atMost(PATIENCE).pollInterval(Duration.ofMillis(300)).until(() -> {
-            String body = HTTP.send(HttpRequest.newBuilder(URI.create(ingest + "/v1/uploads/" + id)).build(),
+            String body = HTTP.send(TestStacks.request(URI.create(ingest + "/v1/uploads/" + id)).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
             status[0] = Json.read(body, JsonNode.class);
             return !status[0].path("state").asText().equals("processing");
@@ -134,7 +134,7 @@ class FiveWorkloadsIT {
         }
         await().atMost(PATIENCE).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> assertThat(byGroup(
                 platform.client().query("/v1/metrics/plays/series?agg=sum&step=1d&group_by=Song"), "Song")).isEqualTo(expected));
-        String exported = HTTP.send(HttpRequest.newBuilder(URI.create(platform.stack().url(Service.QUERY)
+        String exported = HTTP.send(TestStacks.request(URI.create(platform.stack().url(Service.QUERY)
                         + "/v1/metrics/plays/series?agg=sum&step=1d&group_by=Song")).header("Accept", "text/csv").build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         assertThat(exported.lines().findFirst()).contains("ts,Song,value,count,late,revised");

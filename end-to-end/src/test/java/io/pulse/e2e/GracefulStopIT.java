@@ -56,7 +56,7 @@ class GracefulStopIT {
         ServiceProcess drained = platform.stack().startInstance(Service.QUERY, Ports.free(), "query-2",
                 Map.of("quarkus.shutdown.delay", QUERY_DELAY), System.out);
         await().atMost(Duration.ofMinutes(2)).until(() -> plays.acknowledgedRequests.get() >= REQUESTS / 2);
-        Questions questions = new Questions(drained.url());
+        Questions questions = new Questions(drained.url(), drained.managementUrl());
         questions.start();
         await().atMost(Duration.ofMinutes(1)).until(() -> questions.answered.get() >= 20);
         sigterm = Instant.now();
@@ -89,19 +89,21 @@ class GracefulStopIT {
     private static final class Questions extends Thread {
 
         private final String url;
+        private final String managementUrl;
         private final AtomicBoolean routable = new AtomicBoolean(true);
         final AtomicLong answered = new AtomicLong();
         final List<String> failures = new ArrayList<>();
 
-        Questions(String url) {
+        Questions(String url, String managementUrl) {
             super("questions");
             this.url = url;
+            this.managementUrl = managementUrl;
         }
 
         @Override
         public void start() {
             Thread balancer = new Thread(() -> {
-                while (platform.client().isReady(url)) {
+                while (platform.client().isReady(managementUrl)) {
                     pause();
                 }
                 routable.set(false);
@@ -114,7 +116,7 @@ class GracefulStopIT {
         public void run() {
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                     .connectTimeout(Duration.ofSeconds(5)).build();
-            HttpRequest question = HttpRequest.newBuilder(URI.create(url + "/v1/metrics/plays/series?agg=sum&step=1d"
+            HttpRequest question = TestStacks.request(URI.create(url + "/v1/metrics/plays/series?agg=sum&step=1d"
                     + "&group_by=Song&from=" + ResentPlays.FIRST_DAY + "&to=" + ResentPlays.FIRST_DAY.plusDays(
                     ResentPlays.DAYS))).timeout(Duration.ofSeconds(30)).build();
             while (routable.get()) {

@@ -99,7 +99,7 @@ class IngestBenchmark {
             int port = Ports.free();
             try (ServiceProcess ingest = ServiceProcess.start(Service.INGEST,
                     HOME.resolve("ingest-service/target/quarkus-app/quarkus-run.jar"), port,
-                    Map.of("kafka.bootstrap.servers", broker.bootstrapServers(),
+                    Map.of("pulse.security.keys-file", TestStacks.keysFile(), "kafka.bootstrap.servers", broker.bootstrapServers(),
                             "pulse.ingest.uploads.directory", data.resolve("uploads").toString(),
                             "quarkus.http.host", "127.0.0.1", "quarkus.log.level", "WARN"),
                     serviceJvmOptions(), new PrintStream(OutputStream.nullOutputStream()))) {
@@ -222,7 +222,7 @@ class IngestBenchmark {
         List<Future<?>> sent = new ArrayList<>();
         for (byte[] body : bodies) {
             sent.add(senders.submit(() -> {
-                HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(target)
+                HttpResponse<String> answer = HTTP.send(TestStacks.request(target)
                         .header("Content-Type", "application/x-ndjson")
                         .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
                 assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);

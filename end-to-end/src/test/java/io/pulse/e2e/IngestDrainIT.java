@@ -49,7 +49,7 @@ class IngestDrainIT {
     @Test
     void sigtermLetsEveryRequestInFlightFinish() throws Exception {
         int port = platform.stack().port(Service.INGEST);
-        String url = platform.stack().process(Service.INGEST).url();
+        String management = platform.stack().process(Service.INGEST).managementUrl();
         AtomicBoolean routable = new AtomicBoolean(true);
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong sequence = new AtomicLong();
@@ -85,7 +85,7 @@ class IngestDrainIT {
         Instant sigterm = Instant.now();
         AtomicLong unroutedAfter = new AtomicLong(-1);
         Thread balancer = new Thread(() -> {
-            while (platform.client().isReady(url)) {
+            while (platform.client().isReady(management)) {
                 pause(PROBE_PERIOD);
             }
             routable.set(false);
@@ -151,6 +151,7 @@ class IngestDrainIT {
             socket.setSoTimeout(60_000);
             OutputStream out = socket.getOutputStream();
             out.write(("POST /v1/events/translation_delivered HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                    + "\r\nAuthorization: Bearer " + TestStacks.API_KEY
                     + "\r\nContent-Type: application/x-ndjson\r\nContent-Length: " + body.length
                     + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.write(body);

@@ -11,7 +11,6 @@ import io.pulse.stack.services.Service;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,7 +27,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The Kubernetes manifests and monitoring files against the packaged services running: every metric the alert rules
  * and the Grafana dashboard read is exported on /q/metrics (by the service their selector names), and every probe
- * path of the manifests answers.
+ * path of the manifests answers, both on the services' management interface.
  */
 class ManifestsMatchRunningServicesIT {
 
@@ -70,7 +69,7 @@ class ManifestsMatchRunningServicesIT {
         await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofSeconds(5)).untilAsserted(() -> {
             Map<Service, Set<String>> exported = new EnumMap<>(Service.class);
             for (Service service : Service.values()) {
-                exported.put(service, metricNames(get(platform.stack().url(service) + "/q/metrics").body()));
+                exported.put(service, metricNames(get(platform.stack().managementUrl(service) + "/q/metrics").body()));
             }
             Set<String> missing = new TreeSet<>();
             for (PromQl.Reference ref : referenced) {
@@ -105,7 +104,7 @@ class ManifestsMatchRunningServicesIT {
             assertThat(container).as("workload of %s", service.module()).isNotNull();
             for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
                 String path = container.path(probe).path("httpGet").path("path").asText();
-                assertThat(get(platform.stack().url(service) + path).statusCode()).as("%s %s %s", service.module(), probe, path)
+                assertThat(get(platform.stack().managementUrl(service) + path).statusCode()).as("%s %s %s", service.module(), probe, path)
                         .isEqualTo(200);
             }
         }
@@ -120,7 +119,7 @@ class ManifestsMatchRunningServicesIT {
 
     private static HttpResponse<String> get(String url) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+            return HTTP.send(TestStacks.request(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new IllegalStateException("GET " + url + " failed", e);

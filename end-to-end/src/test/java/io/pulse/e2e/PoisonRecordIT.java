@@ -11,7 +11,6 @@ import io.pulse.stack.services.Service;
 import io.pulse.stack.testing.TopicReader;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -88,8 +87,8 @@ class PoisonRecordIT {
 
     /** pulse_aggregation_poison_records_total of song_play, from the aggregation service's Prometheus endpoint. */
     private static double poisonCounter() throws Exception {
-        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(platform.stack().url(Service.AGGREGATION) + "/q/metrics")).build(),
+        String metrics = HttpClient.newHttpClient().send(TestStacks.request(
+                URI.create(platform.stack().managementUrl(Service.AGGREGATION) + "/q/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         return metrics.lines().filter(l -> l.startsWith("pulse_aggregation_poison_records_total{")
                         && l.contains("type=\"song_play\""))

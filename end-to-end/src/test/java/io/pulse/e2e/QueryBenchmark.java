@@ -19,7 +19,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -134,7 +133,7 @@ class QueryBenchmark {
             int port = Ports.free();
             long loadStart = System.nanoTime();
             try (ServiceProcess query = ServiceProcess.start(Service.QUERY, QUERY_JAR, port,
-                    Map.of("kafka.bootstrap.servers", broker.bootstrapServers(),
+                    Map.of("pulse.security.keys-file", TestStacks.keysFile(), "kafka.bootstrap.servers", broker.bootstrapServers(),
                             "quarkus.datasource.jdbc.url", postgres.jdbcUrl(),
                             "quarkus.datasource.username", PostgresServer.USER,
                             "quarkus.datasource.password", PostgresServer.PASSWORD,
@@ -435,7 +434,7 @@ class QueryBenchmark {
         question.query().forEach((k, v) -> uri.append(k).append('=')
                 .append(URLEncoder.encode(v, StandardCharsets.UTF_8)).append('&'));
         try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(uri.toString()))
+            HttpResponse<String> response = HTTP.send(TestStacks.request(URI.create(uri.toString()))
                     .timeout(REQUEST_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200 ? response.body() : null;
         } catch (IOException e) {

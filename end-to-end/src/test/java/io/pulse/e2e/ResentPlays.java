@@ -116,7 +116,7 @@ final class ResentPlays {
             attempts.incrementAndGet();
             eventsSent.addAndGet(eventsPerRequest);
             try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                HttpResponse<String> response = http.send(TestStacks.request(
                                 URI.create(ingestUrl.get() + "/v1/events/song_play"))
                         .timeout(Duration.ofSeconds(60))
                         .header("Content-Type", "application/x-ndjson")

@@ -10,7 +10,6 @@ import io.pulse.stack.services.ServiceProcess;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.regex.Matcher;
@@ -39,21 +38,21 @@ class ScalingIT {
     @Test
     void twoInstancesShareTheWorkAndAgreeWithTheRawEvents() throws Exception {
         // Both instances must be running (not rebalancing) before the events go in.
-        await().atMost(Duration.ofMinutes(2)).until(() -> platform.client().isReady(second.url())
-                && platform.client().isReady(platform.stack().url(Service.AGGREGATION)));
+        await().atMost(Duration.ofMinutes(2)).until(() -> platform.client().isReady(second.managementUrl())
+                && platform.client().isReady(platform.stack().managementUrl(Service.AGGREGATION)));
         TranslationWorkload workload = new TranslationWorkload(EVENTS, 9);
         workload.send(platform.client(), platform.data(), 4, chunk -> { });
 
         await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2))
                 .until(() -> TranslationWorkload.counted(platform.client()) == EVENTS);
         workload.assertDeliveryTimeBuckets(platform.client());
-        assertThat(aggregated(platform.stack().url(Service.AGGREGATION))).as("first instance").isPositive();
-        assertThat(aggregated(second.url())).as("second instance").isPositive();
+        assertThat(aggregated(platform.stack().managementUrl(Service.AGGREGATION))).as("first instance").isPositive();
+        assertThat(aggregated(second.managementUrl())).as("second instance").isPositive();
     }
 
-    /** Events this instance put into buckets, from its Prometheus metrics. */
+    /** Events this instance put into buckets, from its Prometheus metrics (on its management interface). */
     private static double aggregated(String url) throws IOException, InterruptedException {
-        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url + "/q/metrics")).build(),
+        String metrics = HttpClient.newHttpClient().send(TestStacks.request(URI.create(url + "/q/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         double total = 0;
         Matcher m = AGGREGATED.matcher(metrics);

@@ -38,7 +38,7 @@ class SendCommandIT {
         broker = KafkaBroker.start(data.resolve("kafka"), Ports.free(), Ports.free());
         TopicSetup.create(broker.bootstrapServers(), PipelineLoader.load(PipelineLoader.BUNDLED), 1);
         ingest = ServiceProcess.start(Service.INGEST, TestStacks.HOME.resolve("ingest-service/target/quarkus-app/quarkus-run.jar"),
-                Ports.free(), Map.of("kafka.bootstrap.servers", broker.bootstrapServers(),
+                Ports.free(), Map.of("pulse.security.keys-file", TestStacks.keysFile(), "kafka.bootstrap.servers", broker.bootstrapServers(),
                         "pulse.ingest.uploads.directory", data.resolve("uploads").toString(), "quarkus.http.host", "127.0.0.1"),
                 List.of(), System.out);
         ingest.awaitReady(Duration.ofSeconds(60));
@@ -63,7 +63,7 @@ class SendCommandIT {
         CommandLine cli = PulseCli.commandLine();
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
-        List<String> all = new ArrayList<>(List.of("send"));
+        List<String> all = new ArrayList<>(List.of("send", "--data-dir", TestStacks.keyDir().toString()));
         all.addAll(List.of(args));
         return new Run(cli.execute(all.toArray(String[]::new)), out.toString(), err.toString());
     }

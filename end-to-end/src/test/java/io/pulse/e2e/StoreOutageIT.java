@@ -10,7 +10,6 @@ import io.pulse.stack.services.Service;
 import io.pulse.stack.services.ServiceProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,7 +57,7 @@ class StoreOutageIT {
         platform.stack().stopPostgres();
         List<JsonNode> problems = new ArrayList<>();
         await().atMost(OUTAGE).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-            HttpResponse<String> ready = get(platform.stack().url(Service.QUERY) + "/q/health/ready");
+            HttpResponse<String> ready = get(platform.stack().managementUrl(Service.QUERY) + "/q/health/ready");
             assertThat(ready.statusCode()).as(ready.body()).isEqualTo(503);
             assertThat(ready.body()).contains("DOWN").contains("PostgreSQL");
         });
@@ -78,7 +77,7 @@ class StoreOutageIT {
         assertThat(query.isAlive()).as("query service alive during the outage").isTrue();
         platform.stack().startPostgres();
         Instant restarted = Instant.now();
-        await().atMost(Duration.ofMinutes(2)).until(() -> platform.client().isReady(platform.stack().url(Service.QUERY)));
+        await().atMost(Duration.ofMinutes(2)).until(() -> platform.client().isReady(platform.stack().managementUrl(Service.QUERY)));
         Duration readyAgain = Duration.between(restarted, Instant.now());
         Thread.sleep(5_000); // events keep flowing after the outage too
         sender.stop.set(true);
@@ -106,7 +105,7 @@ class StoreOutageIT {
     }
 
     private HttpResponse<String> get(String url) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20)).build(),
+        return http.send(TestStacks.request(URI.create(url)).timeout(Duration.ofSeconds(20)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

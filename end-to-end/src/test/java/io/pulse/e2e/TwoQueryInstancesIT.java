@@ -46,7 +46,7 @@ class TwoQueryInstancesIT {
     @BeforeAll
     static void start() {
         second = platform.stack().startInstance(Service.QUERY, Ports.free(), "query-2", System.out);
-        instances = List.of(platform.client(), new PulseClient(platform.stack().url(Service.INGEST), second.url()));
+        instances = List.of(platform.client(), TestStacks.client(platform.stack().url(Service.INGEST), second.url()));
     }
 
     /** The next instance in turn, as a round-robin load balancer picks them. */
@@ -56,8 +56,8 @@ class TwoQueryInstancesIT {
 
     @Test
     void liveSubscribersOfEitherInstanceSeeEveryChangeAndBothAnswerTheSame() throws Exception {
-        await().atMost(Duration.ofMinutes(2)).until(() -> instances.get(0).isReady(platform.stack().url(Service.QUERY))
-                && instances.get(0).isReady(second.url()));
+        await().atMost(Duration.ofMinutes(2)).until(() -> instances.get(0).isReady(platform.stack().managementUrl(Service.QUERY))
+                && instances.get(0).isReady(second.managementUrl()));
         LiveSubscriber first = LiveSubscriber.open(platform.stack().url(Service.QUERY));
         LiveSubscriber other = LiveSubscriber.open(second.url());
 
@@ -95,7 +95,7 @@ class TwoQueryInstancesIT {
         }
 
         static LiveSubscriber open(String queryUrl) throws Exception {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(queryUrl
+            HttpRequest request = TestStacks.request(URI.create(queryUrl
                     + "/v1/metrics/delivery_time/live?group_by=client_name")).header("Accept", "text/event-stream").build();
             CompletableFuture<HttpResponse<Stream<String>>> response = HttpClient.newHttpClient()
                     .sendAsync(request, HttpResponse.BodyHandlers.ofLines());

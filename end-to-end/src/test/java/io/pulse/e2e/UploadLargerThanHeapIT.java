@@ -61,7 +61,7 @@ class UploadLargerThanHeapIT {
     private static ServiceProcess startIngest() {
         ServiceProcess process = ServiceProcess.start(Service.INGEST,
                 HOME.resolve("ingest-service/target/quarkus-app/quarkus-run.jar"), port,
-                Map.of("kafka.bootstrap.servers", broker.bootstrapServers(),
+                Map.of("pulse.security.keys-file", TestStacks.keysFile(), "kafka.bootstrap.servers", broker.bootstrapServers(),
                         "pulse.ingest.uploads.directory", data.resolve("uploads").toString(),
                         "quarkus.http.host", "127.0.0.1"),
                 List.of("-Xmx" + HEAP_MB + "m", "-XX:+ExitOnOutOfMemoryError"), System.out);
@@ -100,7 +100,7 @@ class UploadLargerThanHeapIT {
 
     /** @param repeat whether the file was uploaded before and must be read again all the same */
     private static String upload(Path file, boolean repeat) throws Exception {
-        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create(ingest.url()
+        HttpResponse<String> answer = HTTP.send(TestStacks.request(URI.create(ingest.url()
                         + "/v1/uploads/translation_delivered" + (repeat ? "?repeat=true" : "")))
                 .header("Content-Type", "application/x-ndjson")
                 .POST(HttpRequest.BodyPublishers.ofFile(file)).build(), HttpResponse.BodyHandlers.ofString());
@@ -116,7 +116,7 @@ class UploadLargerThanHeapIT {
         long bad = lines / BAD_EVERY;
 
         String id = upload(file, false);
-        HttpResponse<java.util.stream.Stream<String>> stream = HTTP.send(HttpRequest.newBuilder(
+        HttpResponse<java.util.stream.Stream<String>> stream = HTTP.send(TestStacks.request(
                         URI.create(ingest.url() + "/v1/uploads/" + id + "/events")).header("Accept", "text/event-stream")
                 .build(), HttpResponse.BodyHandlers.ofLines());
         List<JsonNode> pushed = stream.body().filter(l -> l.startsWith("data:"))
@@ -139,7 +139,7 @@ class UploadLargerThanHeapIT {
         String interrupted = upload(file, true);
         ingest.kill();
         ingest = startIngest();
-        HttpResponse<String> status = HTTP.send(HttpRequest.newBuilder(URI.create(ingest.url() + "/v1/uploads/"
+        HttpResponse<String> status = HTTP.send(TestStacks.request(URI.create(ingest.url() + "/v1/uploads/"
                 + interrupted)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(status.statusCode()).isEqualTo(200);
         JsonNode after = Json.read(status.body(), JsonNode.class);

@@ -51,7 +51,7 @@ class UploadsAcrossReplicasIT {
     }
 
     private static HttpResponse<String> upload(String ingest, Path file) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(ingest + "/v1/uploads/song_play"))
+        return HTTP.send(TestStacks.request(URI.create(ingest + "/v1/uploads/song_play"))
                 .header("Content-Type", "text/csv").POST(HttpRequest.BodyPublishers.ofFile(file)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
@@ -82,11 +82,11 @@ class UploadsAcrossReplicasIT {
         String id = Json.read(received.body(), JsonNode.class).path("upload_id").asText();
 
         // The other replica knows it at once: its status, then its progress pushed until the end.
-        HttpResponse<String> status = HTTP.send(HttpRequest.newBuilder(URI.create(other + "/v1/uploads/" + id))
+        HttpResponse<String> status = HTTP.send(TestStacks.request(URI.create(other + "/v1/uploads/" + id))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(status.statusCode()).as(status.body()).isEqualTo(200);
         assertThat(Json.read(status.body(), JsonNode.class).path("upload_id").asText()).isEqualTo(id);
-        HttpResponse<Stream<String>> events = HTTP.send(HttpRequest.newBuilder(
+        HttpResponse<Stream<String>> events = HTTP.send(TestStacks.request(
                 URI.create(other + "/v1/uploads/" + id + "/events")).header("Accept", "text/event-stream").build(),
                 HttpResponse.BodyHandlers.ofLines());
         assertThat(events.statusCode()).isEqualTo(200);

@@ -20,6 +20,17 @@ public interface IngestConfig {
     @WithDefault("30s")
     Duration ackTimeout();
 
+    /**
+     * Events one caller (an API key, or a JWT's subject) may send per second to POST /v1/events, on average: a
+     * caller over it gets 429 with Retry-After until it is back under, so one team's flood leaves room for others.
+     */
+    @WithDefault("50000")
+    long callerRate();
+
+    /** Events a caller may send at once beyond its rate, e.g. one large array after a quiet while. */
+    @WithDefault("500000")
+    long callerBurst();
+
     /** Most item errors listed in one 202 answer; every rejected item still reaches the dead-letter topic. */
     @WithDefault("100")
     int maxReportedErrors();

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.pulse.common.Topics;
 import io.pulse.common.json.Json;
 import io.pulse.stack.testing.KafkaResource;
+import io.pulse.stack.testing.TestKeys;
 import io.pulse.stack.testing.TopicReader;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -77,7 +78,7 @@ class BadInputCorpusTest {
         int deadBefore = read(Topics.DLQ).size();
 
         // java.net.http sends the corpus bytes and headers exactly as given, and no Content-Type unless told
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(c.path()))
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(c.path())).header(TestKeys.AUTHORIZATION, TestKeys.admin())
                 .method(c.method(), HttpRequest.BodyPublishers.ofByteArray(body(c)));
         if (c.content_type() != null) {
             request.header("Content-Type", c.content_type());

@@ -6,14 +6,19 @@ import static org.awaitility.Awaitility.await;
 
 import io.pulse.stack.testing.KafkaResource;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** What ingest reports on /q/metrics, checked as differences around requests whose outcome is known. */
+/**
+ * What ingest reports on /q/metrics of its management interface, checked as differences around requests whose
+ * outcome is known.
+ */
 @QuarkusTest
 @QuarkusTestResource(KafkaResource.class)
 class MetricsTest {
@@ -22,16 +27,20 @@ class MetricsTest {
             + "\"client_name\": \"metrics\", \"duration\": 20}";
     private static final String BAD = "{\"timestamp\": \"2018-12-26 18:11:08\", \"client_name\": \"metrics\"}";
 
+    /** {@code /q/metrics} on the management interface (the path is relative to its {@code /q}). */
+    @TestHTTPResource(value = "metrics", management = true)
+    URL metrics;
+
     /** The sum of the samples of a Prometheus metric whose labels include every given {@code name="value"}. */
-    private static double sample(String metric, String... labels) {
-        String text = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+    private double sample(String metric, String... labels) {
+        String text = given().when().get(metrics).then().statusCode(200).extract().asString();
         return Arrays.stream(text.split("\n"))
                 .filter(l -> l.startsWith(metric + "{") || l.startsWith(metric + " "))
                 .filter(l -> Arrays.stream(labels).allMatch(l::contains))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
-    private static List<Double> samples(String... metricAndLabels) {
+    private List<Double> samples(String... metricAndLabels) {
         return List.of(sample(metricAndLabels[0], Arrays.copyOfRange(metricAndLabels, 1, metricAndLabels.length)));
     }
 

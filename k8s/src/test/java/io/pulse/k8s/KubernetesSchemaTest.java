@@ -36,7 +36,8 @@ class KubernetesSchemaTest {
     private static final KubernetesSerialization FABRIC8 = new KubernetesSerialization();
     /** Custom resources: fabric8's client API has no typed model for them; kubernetes-models checks them. */
     private static final Set<String> CUSTOM_KINDS = Set.of("monitoring.coreos.com/v1/ServiceMonitor",
-            "monitoring.coreos.com/v1/PrometheusRule", "kafka.strimzi.io/v1beta2/KafkaTopic");
+            "monitoring.coreos.com/v1/PrometheusRule", "kafka.strimzi.io/v1beta2/KafkaTopic",
+            "kafka.strimzi.io/v1beta2/KafkaUser");
 
     @TempDir
     Path temp;

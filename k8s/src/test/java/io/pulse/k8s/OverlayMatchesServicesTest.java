@@ -3,6 +3,7 @@ package io.pulse.k8s;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pulse.common.Topics;
@@ -20,11 +21,15 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,10 +43,37 @@ import org.junit.jupiter.params.provider.ValueSource;
 class OverlayMatchesServicesTest {
 
     private static final String VERSION = System.getProperty("pulse.version", "0.1.0-SNAPSHOT");
+    private static final ObjectMapper JSON = new ObjectMapper();
     /** Secrets made outside git, per overlay, with the keys the manifests read from them. */
-    private static final Map<String, Map<String, Set<String>>> EXTERNAL_SECRETS = Map.of(
-            "dev", Map.of(),
-            "prod", Map.of("pulse-db", Set.of("url", "username", "password")));
+    static final Map<String, Map<String, Set<String>>> EXTERNAL_SECRETS = Map.of(
+            "dev", Map.of("pulse-api-keys", Set.of("api-keys")),
+            "prod", Map.of("pulse-api-keys", Set.of("api-keys"), "pulse-db", Set.of("username", "password"),
+                    "pulse-db-ca", Set.of("ca.crt"),
+                    // Made by Strimzi's Cluster Operator for the cluster "pulse": its cluster CA.
+                    "pulse-cluster-ca-cert", Set.of("ca.crt", "ca.p12", "ca.password")));
+    /** What Strimzi's User Operator writes into the Secret of a KafkaUser with tls authentication (named like it). */
+    static final Set<String> KAFKA_USER_SECRET_KEYS = Set.of("ca.crt", "user.crt", "user.key", "user.p12",
+            "user.password");
+    /**
+     * Settings a service reads without naming them in its application.properties: its own configuration mappings and
+     * Quarkus extensions' configuration, as environment variables.
+     */
+    private static final Map<String, Set<String>> READ_WITHOUT_PROPERTIES = Map.of(
+            // pulse.security.keys-file: the API keys (access control).
+            "ingest-service", Set.of("PULSE_SECURITY_KEYS_FILE"),
+            "query-service", Set.of("PULSE_SECURITY_KEYS_FILE"),
+            // Quarkus' Kafka Streams extension (quarkus.kafka-streams.security.protocol, .ssl.truststore.*,
+            // .ssl.keystore.*): the TLS settings it hands Kafka Streams and its admin client.
+            "aggregation-service", Set.of("QUARKUS_KAFKA_STREAMS_SECURITY_PROTOCOL",
+                    "QUARKUS_KAFKA_STREAMS_SSL_TRUSTSTORE_LOCATION", "QUARKUS_KAFKA_STREAMS_SSL_TRUSTSTORE_TYPE",
+                    "QUARKUS_KAFKA_STREAMS_SSL_TRUSTSTORE_PASSWORD", "QUARKUS_KAFKA_STREAMS_SSL_KEYSTORE_LOCATION",
+                    "QUARKUS_KAFKA_STREAMS_SSL_KEYSTORE_TYPE", "QUARKUS_KAFKA_STREAMS_SSL_KEYSTORE_PASSWORD"));
+    /**
+     * Services whose Kafka clients take Quarkus' default Kafka configuration: every {@code kafka.*} key, and every
+     * {@code KAFKA_*} environment variable as the client setting it names ({@code KAFKA_SECURITY_PROTOCOL} is
+     * {@code security.protocol}). Ingest builds its producers and consumers from it; the query's channels inherit it.
+     */
+    private static final Set<String> KAFKA_PASSTHROUGH = Set.of("ingest-service", "query-service");
 
     @TempDir
     Path temp;
@@ -80,7 +112,7 @@ class OverlayMatchesServicesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"dev", "prod"})
-    void portsServicesAndScrapingUseEachServicesHttpPort(String name) {
+    void portsServicesAndScrapingUseEachServicesHttpAndManagementPorts(String name) {
         Overlay overlay = Overlay.render(name);
         List<String> problems = new ArrayList<>();
         for (String service : ServiceModule.NAMES) {
@@ -89,11 +121,15 @@ class OverlayMatchesServicesTest {
             JsonNode template = workload.path("spec").path("template");
             JsonNode http = named(container(workload, service).path("ports"), "http");
             expect(problems, service + " container port http", http.path("containerPort").asInt(), module.httpPort());
+            JsonNode management = named(container(workload, service).path("ports"), "management");
+            expect(problems, service + " container port management", management.path("containerPort").asInt(),
+                    module.managementPort());
             JsonNode annotations = template.path("metadata").path("annotations");
             expect(problems, service + " prometheus.io/scrape", annotations.path("prometheus.io/scrape").asText(), "true");
             expect(problems, service + " prometheus.io/path", annotations.path("prometheus.io/path").asText(), "/q/metrics");
+            // Metrics are served on the management interface only, never on the API port.
             expect(problems, service + " prometheus.io/port", annotations.path("prometheus.io/port").asText(),
-                    String.valueOf(module.httpPort()));
+                    String.valueOf(module.managementPort()));
             if (!module.pom().contains("<artifactId>quarkus-micrometer-registry-prometheus</artifactId>")) {
                 problems.add(service + ": does not export /q/metrics (no quarkus-micrometer-registry-prometheus)");
             }
@@ -109,13 +145,18 @@ class OverlayMatchesServicesTest {
             JsonNode port = named(svc.get().path("spec").path("ports"), "http");
             expect(problems, service + " Service port", port.path("port").asInt(), module.httpPort());
             expect(problems, service + " Service targetPort", port.path("targetPort").asText(), "http");
+            JsonNode managementPort = named(svc.get().path("spec").path("ports"), "management");
+            expect(problems, service + " Service port management", managementPort.path("port").asInt(),
+                    module.managementPort());
+            expect(problems, service + " Service targetPort management", managementPort.path("targetPort").asText(),
+                    "management");
             for (ObjectNode monitor : overlay.ofKind("ServiceMonitor")) {
                 if (!selects(monitor.path("spec").path("selector").path("matchLabels"),
                         svc.get().path("metadata").path("labels"))) {
                     problems.add(service + ": ServiceMonitor " + Overlay.nameOf(monitor) + " does not select its Service");
                 }
                 for (JsonNode endpoint : monitor.path("spec").path("endpoints")) {
-                    expect(problems, "ServiceMonitor endpoint port", endpoint.path("port").asText(), "http");
+                    expect(problems, "ServiceMonitor endpoint port", endpoint.path("port").asText(), "management");
                     expect(problems, "ServiceMonitor endpoint path", endpoint.path("path").asText(), "/q/metrics");
                 }
             }
@@ -125,7 +166,7 @@ class OverlayMatchesServicesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"dev", "prod"})
-    void probesUseSmallRyeHealthsEndpoints(String name) {
+    void probesUseSmallRyeHealthsEndpointsOnTheManagementPort(String name) {
         Overlay overlay = Overlay.render(name);
         List<String> problems = new ArrayList<>();
         Map<String, String> paths = Map.of("startupProbe", "/q/health/started", "livenessProbe", "/q/health/live",
@@ -135,7 +176,8 @@ class OverlayMatchesServicesTest {
             paths.forEach((probe, path) -> {
                 JsonNode get = container.path(probe).path("httpGet");
                 expect(problems, service + " " + probe + " path", get.path("path").asText(), path);
-                expect(problems, service + " " + probe + " port", get.path("port").asText(), "http");
+                // A named port: the container's "management" port, checked against quarkus.management.port above.
+                expect(problems, service + " " + probe + " port", get.path("port").asText(), "management");
             });
             if (!ServiceModule.read(service).pom().contains("<artifactId>quarkus-smallrye-health</artifactId>")) {
                 problems.add(service + ": has no /q/health (no quarkus-smallrye-health)");
@@ -190,7 +232,9 @@ class OverlayMatchesServicesTest {
             ServiceModule module = ServiceModule.read(service);
             Map<String, JsonNode> env = env(container(workload(overlay, service), service));
             for (String variable : env.keySet()) {
-                if (!module.environmentVariables().contains(variable)) {
+                if (!module.environmentVariables().contains(variable)
+                        && !READ_WITHOUT_PROPERTIES.get(service).contains(variable)
+                        && !(KAFKA_PASSTHROUGH.contains(service) && isKafkaClientSetting(variable))) {
                     problems.add(service + ": " + variable + " sets no key in its application.properties");
                 }
             }
@@ -388,6 +432,55 @@ class OverlayMatchesServicesTest {
         assertThat(problems).isEmpty();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void everySecretAndConfigMapMountedAsAVolumeExistsWithItsKeys(String name) {
+        Overlay overlay = Overlay.render(name);
+        List<String> problems = new ArrayList<>();
+        for (ObjectNode workload : overlay.workloads()) {
+            for (JsonNode volume : Overlay.podSpec(workload).path("volumes")) {
+                String where = Overlay.nameOf(workload) + " volume " + volume.path("name").asText();
+                for (String kind : List.of("secret", "configMap")) {
+                    JsonNode source = volume.path(kind);
+                    if (source.isMissingNode()) {
+                        continue;
+                    }
+                    String objectName = source.path(kind.equals("secret") ? "secretName" : "name").asText();
+                    List<String> keys = stream(source.path("items")).map(i -> i.path("key").asText()).toList();
+                    String refKind = kind.equals("secret") ? "secretKeyRef" : "configMapKeyRef";
+                    if (keys.isEmpty() && overlay.find(kind.equals("secret") ? "Secret" : "ConfigMap", objectName)
+                            .isEmpty() && !EXTERNAL_SECRETS.get(name).containsKey(objectName)
+                            && !isKafkaUserSecret(overlay, objectName)) {
+                        problems.add(where + ": " + kind + " " + objectName + " does not exist");
+                    }
+                    for (String key : keys) {
+                        ObjectNode ref = JSON.createObjectNode();
+                        ref.putObject(refKind).put("name", objectName).put("key", key);
+                        checkReference(overlay, name, where, ref, problems);
+                    }
+                }
+            }
+        }
+        assertThat(problems).isEmpty();
+    }
+
+    /** A Kafka client setting as Quarkus' default Kafka configuration reads it from a KAFKA_* variable. */
+    static boolean isKafkaClientSetting(String variable) {
+        if (!variable.startsWith("KAFKA_")) {
+            return false;
+        }
+        String setting = variable.substring("KAFKA_".length()).toLowerCase(Locale.ROOT).replace('_', '.');
+        return ProducerConfig.configNames().contains(setting)
+                || ConsumerConfig.configNames().contains(setting)
+                || AdminClientConfig.configNames().contains(setting);
+    }
+
+    /** A Secret Strimzi's User Operator makes for a KafkaUser of the overlay with tls authentication. */
+    static boolean isKafkaUserSecret(Overlay overlay, String secretName) {
+        return overlay.find("KafkaUser", secretName)
+                .filter(u -> u.path("spec").path("authentication").path("type").asText().equals("tls")).isPresent();
+    }
+
     private static void checkReference(Overlay overlay, String overlayName, String where, JsonNode valueFrom,
                                        List<String> problems) {
         for (String kind : List.of("configMapKeyRef", "secretKeyRef")) {
@@ -398,7 +491,10 @@ class OverlayMatchesServicesTest {
             String objectName = ref.path("name").asText();
             String key = ref.path("key").asText();
             Optional<ObjectNode> object = overlay.find(kind.equals("secretKeyRef") ? "Secret" : "ConfigMap", objectName);
-            Set<String> external = EXTERNAL_SECRETS.get(overlayName).getOrDefault(objectName, Set.of());
+            Set<String> external = kind.equals("secretKeyRef") && isKafkaUserSecret(overlay, objectName)
+                    ? KAFKA_USER_SECRET_KEYS
+                    : kind.equals("secretKeyRef") ? EXTERNAL_SECRETS.get(overlayName).getOrDefault(objectName, Set.of())
+                    : Set.of();
             if (object.isPresent() ? !object.get().path("data").has(key) : !external.contains(key)) {
                 problems.add(where + ": " + kind + " " + objectName + "/" + key + " does not exist");
             }

@@ -2,6 +2,7 @@ package io.pulse.stack;
 
 import io.pulse.common.pipeline.Pipeline;
 import io.pulse.common.pipeline.PipelineLoader;
+import io.pulse.stack.client.Credentials;
 import io.pulse.stack.kafka.KafkaBroker;
 import io.pulse.stack.kafka.TopicSetup;
 import io.pulse.stack.postgres.PostgresServer;
@@ -31,6 +32,7 @@ public final class LocalStack implements AutoCloseable {
     private final Map<Service, ServiceProcess> services = new EnumMap<>(Service.class);
     private KafkaBroker kafka;
     private PostgresServer postgres;
+    private String apiKey;
 
     private LocalStack(StackConfig config) {
         this.config = config;
@@ -63,6 +65,7 @@ public final class LocalStack implements AutoCloseable {
     private void startAll(PrintStream out, ServiceLogs logs) {
         checkPorts();
         Pipeline pipeline = PipelineLoader.load(config.pipeline());
+        apiKey = Credentials.ensureDevKey(config.dataDir());
         out.println("[stack] starting PostgreSQL on port " + config.postgresPort());
         postgres = PostgresServer.start(config.dataDir().resolve("postgres"), config.postgresPort());
         started.add(postgres);
@@ -75,8 +78,10 @@ public final class LocalStack implements AutoCloseable {
                 out.println("[stack] not starting " + service.module() + " (--without " + service.label() + ")");
                 continue;
             }
-            out.println("[stack] starting " + service.module() + " on port " + port(service));
-            services.put(service, launch(service, port(service), service.label(), Map.of(), logs));
+            out.println("[stack] starting " + service.module() + " on port " + port(service) + " (management "
+                    + managementPort(service) + ")");
+            services.put(service, launch(service, port(service), managementPort(service), service.label(), Map.of(),
+                    logs));
         }
         services.values().forEach(s -> s.awaitReady(READY_TIMEOUT));
     }
@@ -89,8 +94,17 @@ public final class LocalStack implements AutoCloseable {
         for (Service service : Service.values()) {
             if (!config.without().contains(service)) {
                 flags.put("--" + service.label() + "-port", port(service));
+                flags.put("--" + service.label() + "-management-port", managementPort(service));
             }
         }
+        Map<Integer, String> byPort = new LinkedHashMap<>();
+        flags.forEach((flag, port) -> {
+            String other = byPort.putIfAbsent(port, flag);
+            if (other != null) {
+                throw new PortTakenException("port " + port + " is given twice, to " + other + " and to " + flag
+                        + "; choose another with one of them");
+            }
+        });
         flags.forEach((flag, port) -> {
             if (!Ports.isFree(port)) {
                 throw new PortTakenException("port " + port + " is taken; choose another with " + flag);
@@ -102,6 +116,7 @@ public final class LocalStack implements AutoCloseable {
     private Map<String, String> properties(Service service, String instance) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("quarkus.http.host", "127.0.0.1");
+        p.put("quarkus.management.host", "127.0.0.1");
         p.put("quarkus.banner.enabled", "false");
         // No load balancer routes to these processes: a stop need not wait for one to notice readiness go down.
         p.put("quarkus.shutdown.delay", "0s");
@@ -118,6 +133,9 @@ public final class LocalStack implements AutoCloseable {
             case INGEST -> p.put("pulse.ingest.uploads.directory",
                     config.dataDir().resolve(instance).resolve("uploads").toString());
         }
+        if (service != Service.AGGREGATION) {
+            p.put("pulse.security.keys-file", config.dataDir().resolve(Credentials.KEYS_FILE).toString());
+        }
         return p;
     }
 
@@ -133,8 +151,28 @@ public final class LocalStack implements AutoCloseable {
         };
     }
 
+    /** The development key, with every scope; also in the data directory's {@code api-key}. */
+    public String apiKey() {
+        return apiKey;
+    }
+
+    /** The API of a service. */
     public String url(Service service) {
         return "http://127.0.0.1:" + port(service);
+    }
+
+    /** The port of a service's management interface: {@code /q/health}, {@code /q/metrics}. */
+    public int managementPort(Service service) {
+        return switch (service) {
+            case INGEST -> config.ingestManagementPort();
+            case AGGREGATION -> config.aggregationManagementPort();
+            case QUERY -> config.queryManagementPort();
+        };
+    }
+
+    /** The management interface of a service, e.g. {@code managementUrl(QUERY) + "/q/health/ready"}. */
+    public String managementUrl(Service service) {
+        return "http://127.0.0.1:" + managementPort(service);
     }
 
     /** The running process of a started service. */
@@ -178,7 +216,8 @@ public final class LocalStack implements AutoCloseable {
             old.close();
         }
         started.remove(old);
-        ServiceProcess process = launch(service, port(service), service.label(), Map.of(), ServiceLogs.prefixed(out));
+        ServiceProcess process = launch(service, port(service), managementPort(service), service.label(), Map.of(),
+                ServiceLogs.prefixed(out));
         services.put(service, process);
         process.awaitReady(READY_TIMEOUT);
         return process;
@@ -187,7 +226,8 @@ public final class LocalStack implements AutoCloseable {
     /**
      * Starts one more instance of a service on its own port and, for the aggregation and ingest, its own state or
      * upload directory; instances of the aggregation share the work by partitions, instances of ingest answer for
-     * every upload. Stopped with the stack.
+     * every upload. Its management interface takes a free port: {@link ServiceProcess#managementUrl()}. Stopped
+     * with the stack.
      */
     public ServiceProcess startInstance(Service service, int port, String instance, PrintStream out) {
         return startInstance(service, port, instance, Map.of(), out);
@@ -196,17 +236,18 @@ public final class LocalStack implements AutoCloseable {
     /** {@link #startInstance(Service, int, String, PrintStream)} with configuration of its own, over the stack's. */
     public ServiceProcess startInstance(Service service, int port, String instance, Map<String, String> properties,
                                         PrintStream out) {
-        ServiceProcess process = launch(service, port, instance, properties, ServiceLogs.prefixed(out));
+        ServiceProcess process = launch(service, port, Ports.free(1, port)[0], instance, properties,
+                ServiceLogs.prefixed(out));
         process.awaitReady(READY_TIMEOUT);
         return process;
     }
 
     /** Starts a service's packaged application as a child process that {@link #close()} will stop. */
-    private ServiceProcess launch(Service service, int port, String instance, Map<String, String> overrides,
-                                  ServiceLogs logs) {
+    private ServiceProcess launch(Service service, int port, int managementPort, String instance,
+                                  Map<String, String> overrides, ServiceLogs logs) {
         Map<String, String> properties = properties(service, instance);
         properties.putAll(overrides);
-        ServiceProcess process = ServiceProcess.start(service, jar(service), port, properties,
+        ServiceProcess process = ServiceProcess.start(service, jar(service), port, managementPort, properties,
                 SERVICE_JVM, logs, instance);
         started.add(process);
         return process;

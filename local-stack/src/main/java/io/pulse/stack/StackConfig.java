@@ -16,10 +16,14 @@ import java.util.Set;
  * @param ingestPort      ingest-service's HTTP port
  * @param aggregationPort aggregation-service's HTTP port
  * @param queryPort       query-service's HTTP port
+ * @param ingestManagementPort      ingest-service's management port: {@code /q/health}, {@code /q/metrics}
+ * @param aggregationManagementPort aggregation-service's management port
+ * @param queryManagementPort       query-service's management port
  * @param without         services not to start, e.g. one a developer runs in dev mode instead
  */
 public record StackConfig(Path home, Path dataDir, String pipeline, int partitions, int kafkaPort, int postgresPort,
-                          int ingestPort, int aggregationPort, int queryPort, Set<Service> without) {
+                          int ingestPort, int aggregationPort, int queryPort, int ingestManagementPort,
+                          int aggregationManagementPort, int queryManagementPort, Set<Service> without) {
 
     /** The KRaft controller listens next to the broker's client port. */
     public int controllerPort() {

@@ -4,6 +4,10 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 
+/**
+ * The query service's settings. The caps on the work one question may ask for are listed, with what each protects and
+ * how it is answered, in docs/api.md ("Limits").
+ */
 @ConfigMapping(prefix = "pulse.query")
 public interface QueryConfig {
 
@@ -17,6 +21,50 @@ public interface QueryConfig {
      */
     @WithDefault("2")
     int maxConcurrentExports();
+
+    /** Largest {@code k} of {@code /top}: how many groups one ranking may answer; more is a 400 {@code too-many-groups}. */
+    @WithDefault("1000")
+    int maxTopK();
+
+    /**
+     * Most stored groups one {@code /top} may rank: each is read and merged in memory, so a ranking over a field of huge
+     * cardinality (geohash cells, user ids) is refused, {@code 400 too-many-ranked-groups}, before its buckets are read.
+     */
+    @WithDefault("100000")
+    int maxRankedGroups();
+
+    /** Longest {@code window} of {@code /moving}: each point reads that far back; longer is a 400 {@code window-too-long}. */
+    @WithDefault("366d")
+    Duration maxWindow();
+
+    /** Most {@code bbox(…)} filters in one question; more is a 400 {@code too-many-boxes}. */
+    @WithDefault("10")
+    int maxBoxes();
+
+    /**
+     * Most geohash cells one {@code bbox(…)} may expand to (each becomes a group key to look up): about 14° x 14° at
+     * precision 5, 440 km x 440 km at precision 7; more is a 400 {@code box-too-large}.
+     */
+    @WithDefault("100000")
+    long maxBoxCells();
+
+    /**
+     * Longest a statement answering a question may run in PostgreSQL ({@code statement_timeout} of the answering
+     * connections); PostgreSQL cancels it and the question is a 503 {@code query-timeout}. Storing is not bounded.
+     */
+    @WithDefault("30s")
+    Duration statementTimeout();
+
+    /** Most live streams ({@code /live}) open at once on one instance; one more is a 503 {@code too-many-subscribers}. */
+    @WithDefault("1000")
+    int maxLiveSubscribers();
+
+    /**
+     * Most live streams one caller (an API key, or a JWT's subject) holds open at once on one instance, so one
+     * client cannot take every slot; one more is a 429 {@code too-many-streams}.
+     */
+    @WithDefault("50")
+    int maxLiveSubscribersPerCaller();
 
     /** Time between heartbeat events on a live stream, idle or busy, so proxies keep the connection open. */
     @WithDefault("15s")

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.pulse.bench.workload.Generated;
 import io.pulse.bench.workload.Workload;
 import io.pulse.common.json.Json;
+import io.pulse.stack.client.Credentials;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -42,11 +44,13 @@ public final class Ingestion implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final String ingestUrl;
+    private final Optional<String> apiKey;
     private final QueryApi query;
     private final ExecutorService watching = Executors.newSingleThreadExecutor();
 
-    public Ingestion(String ingestUrl, QueryApi query) {
+    public Ingestion(String ingestUrl, String apiKey, QueryApi query) {
         this.ingestUrl = ingestUrl;
+        this.apiKey = Optional.of(apiKey);
         this.query = query;
     }
 
@@ -107,7 +111,7 @@ public final class Ingestion implements AutoCloseable {
                 int to = Math.min(size, from + perRequest);
                 boolean sampled = r % sampleEvery == sampleEvery - 1 || r == requests - 1;
                 sent.add(senders.submit(() -> {
-                    HttpRequest request = HttpRequest.newBuilder(target).header("Content-Type", "application/x-ndjson")
+                    HttpRequest request = Credentials.authorize(HttpRequest.newBuilder(target), apiKey).header("Content-Type", "application/x-ndjson")
                             .POST(HttpRequest.BodyPublishers.ofByteArray(generated.body(from, to))).build();
                     JsonNode answer = Json.MAPPER.readTree(expect(request, 202));
                     if (answer.path("accepted").asLong() != to - from) {
@@ -136,7 +140,7 @@ public final class Ingestion implements AutoCloseable {
         List<Integer> ends = new ArrayList<>();
         for (int from = 0; from < size; from += perPart) {
             int to = Math.min(size, from + perPart);
-            HttpRequest request = HttpRequest.newBuilder(URI.create(ingestUrl + "/v1/uploads/" + workload.type()))
+            HttpRequest request = Credentials.authorize(HttpRequest.newBuilder(URI.create(ingestUrl + "/v1/uploads/" + workload.type())), apiKey)
                     .header("Content-Type", "text/csv").POST(HttpRequest.BodyPublishers.ofByteArray(generated.body(from, to)))
                     .build();
             ids.add(Json.MAPPER.readTree(expect(request, 202)).path("upload_id").asText());
@@ -159,7 +163,7 @@ public final class Ingestion implements AutoCloseable {
     }
 
     private JsonNode awaitUpload(String id) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(ingestUrl + "/v1/uploads/" + id)).build();
+        HttpRequest request = Credentials.authorize(HttpRequest.newBuilder(URI.create(ingestUrl + "/v1/uploads/" + id)), apiKey).build();
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
         while (true) {
             JsonNode status = Json.MAPPER.readTree(expect(request, 200));

@@ -2,6 +2,7 @@ package io.pulse.bench.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pulse.common.json.Json;
+import io.pulse.stack.client.Credentials;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** Reads series from the query API, in as many requests as its point limit needs. */
 public final class QueryApi {
@@ -28,9 +30,11 @@ public final class QueryApi {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final String url;
+    private final Optional<String> apiKey;
 
-    public QueryApi(String url) {
+    public QueryApi(String url, String apiKey) {
         this.url = url;
+        this.apiKey = Optional.of(apiKey);
     }
 
     /** Every point of {@code agg} per bucket of {@code step} over {@code [from, to)}, one series per group. */
@@ -62,7 +66,7 @@ public final class QueryApi {
     }
 
     private JsonNode get(String pathAndQuery) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url + pathAndQuery)).timeout(Duration.ofSeconds(60)).build();
+        HttpRequest request = Credentials.authorize(HttpRequest.newBuilder(URI.create(url + pathAndQuery)), apiKey).timeout(Duration.ofSeconds(60)).build();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {

@@ -44,7 +44,7 @@ class BucketWatcherTest {
             }
         });
         server.start();
-        return new QueryApi("http://127.0.0.1:" + server.getAddress().getPort());
+        return new QueryApi("http://127.0.0.1:" + server.getAddress().getPort(), "any-key");
     }
 
     @Test

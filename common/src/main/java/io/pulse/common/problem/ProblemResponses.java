@@ -19,9 +19,18 @@ public final class ProblemResponses {
     private ProblemResponses() {
     }
 
-    /** The answer carrying {@code problem}, with its status. */
+    /** The member of a problem that says when to try again; it is also sent as the Retry-After header. */
+    public static final String RETRY_AFTER_SECONDS = "retry_after_seconds";
+
+    /** The answer carrying {@code problem}, with its status (and Retry-After, when it says when to retry). */
     public static Response of(Problem problem) {
-        return Response.status(problem.getStatus()).type(MediaTypes.PROBLEM_JSON).entity(Json.writeString(problem)).build();
+        Response.ResponseBuilder answer = Response.status(problem.getStatus()).type(MediaTypes.PROBLEM_JSON)
+                .entity(Json.writeString(problem));
+        Object retryAfter = problem.getExtensions().get(RETRY_AFTER_SECONDS);
+        if (retryAfter != null) {
+            answer.header("Retry-After", retryAfter);
+        }
+        return answer.build();
     }
 
     /** Problems raised by Pulse code. */

@@ -3,6 +3,7 @@ package io.pulse.ingest.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.pulse.common.access.Scopes;
 import io.pulse.common.event.FieldError;
 import io.pulse.common.http.MediaTypes;
 import io.pulse.common.json.Json;
@@ -22,6 +23,8 @@ import io.pulse.ingest.intake.LimitedInputStream;
 import io.pulse.ingest.routing.DeliveryException;
 import io.pulse.ingest.routing.EventRouter;
 import io.pulse.ingest.validation.EventValidator;
+import io.pulse.security.Access;
+import io.quarkus.security.Authenticated;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -43,7 +46,11 @@ import java.util.function.Supplier;
 
 /** {@code POST /v1/events/{type}}: validates every item, routes the good ones and keeps the bad ones. */
 @Path("/v1/events")
+@Authenticated
 public class EventResource {
+
+    @Inject
+    Access access;
 
     @Inject
     Pipeline pipeline;
@@ -63,6 +70,9 @@ public class EventResource {
     @Inject
     RequestLog requests;
 
+    @Inject
+    CallerRates rates;
+
     /** Set on an answer repeated from an earlier commit of the same Idempotency-Key. */
     public static final String REPLAYED_HEADER = "Idempotent-Replayed";
 
@@ -75,7 +85,8 @@ public class EventResource {
                            @HeaderParam("Content-Length") Long contentLength,
                            @Context HttpHeaders headers, InputStream body)
             throws IOException, InterruptedException {
-        EventType type = pipeline.eventType(typeName).orElseThrow(() -> Problems.unknownEventType(pipeline, typeName).exception());
+        EventType type = access.eventType(typeName, Scopes::ingest);
+        rates.admit(access.caller());
         requireContentType(contentType, MediaType.APPLICATION_JSON + " or " + MediaTypes.NDJSON);
         requireUtf8(contentType);
         if (contentLength != null && contentLength > config.maxBodyBytes()) {
@@ -131,6 +142,7 @@ public class EventResource {
                 throw tooLarge();
             }
             long items = collector.accepted() + collector.rejected();
+            rates.charge(access.caller(), items);
             if (items == 0) {
                 throw Problem.of(400, "empty-body", "Empty body", "the body holds no events").exception();
             }

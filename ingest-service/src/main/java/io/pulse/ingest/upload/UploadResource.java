@@ -1,11 +1,12 @@
 package io.pulse.ingest.upload;
 
+import io.pulse.common.access.Scopes;
 import io.pulse.common.http.MediaTypes;
 import io.pulse.common.pipeline.EventType;
-import io.pulse.common.pipeline.Pipeline;
 import io.pulse.common.problem.Problem;
-import io.pulse.common.problem.Problems;
 import io.pulse.ingest.http.EventResource;
+import io.pulse.security.Access;
+import io.quarkus.security.Authenticated;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.Cancellable;
@@ -38,13 +39,14 @@ import org.jboss.resteasy.reactive.RestStreamElementType;
  * again as the same type is answered with the earlier upload, unless {@code repeat=true} asks to count it again.
  */
 @Path("/v1/uploads")
+@Authenticated
 public class UploadResource {
 
     static final String CSV_FORMAT = "csv";
     static final String NDJSON_FORMAT = "ndjson";
 
     @Inject
-    Pipeline pipeline;
+    Access access;
 
     @Inject
     Uploads uploads;
@@ -61,8 +63,7 @@ public class UploadResource {
                            @HeaderParam("Content-Length") Long contentLength,
                            @QueryParam("repeat") @DefaultValue("false") boolean repeat, InputStream body)
             throws IOException {
-        EventType type = pipeline.eventType(typeName)
-                .orElseThrow(() -> Problems.unknownEventType(pipeline, typeName).exception());
+        EventType type = access.eventType(typeName, Scopes::upload);
         EventResource.requireContentType(contentType, MediaTypes.CSV + " or " + MediaTypes.NDJSON);
         if (contentLength != null && contentLength > config.maxBytes()) {
             throw Uploads.tooLarge(config.maxBytes()).exception();
@@ -90,7 +91,7 @@ public class UploadResource {
     @Path("/{id}")
     @Produces(MediaType.APPLICATION_JSON)
     public UploadStatus status(@PathParam("id") String id) {
-        return uploads.status(id).orElseThrow(() -> unknown(id).exception());
+        return visible(id);
     }
 
     /**
@@ -102,7 +103,7 @@ public class UploadResource {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.APPLICATION_JSON)
     public Multi<UploadStatus> events(@PathParam("id") String id) {
-        UploadStatus first = uploads.status(id).orElseThrow(() -> unknown(id).exception());
+        UploadStatus first = visible(id);
         if (first.state().isFinal()) {
             return Multi.createFrom().item(first);
         }
@@ -121,6 +122,12 @@ public class UploadResource {
                     }, emitter::fail);
             emitter.onTermination(ticking::cancel);
         });
+    }
+
+    /** The upload's status, if the caller may upload its type: to anyone else it is unknown. */
+    private UploadStatus visible(String id) {
+        return uploads.status(id).filter(status -> access.allows(Scopes.upload(status.type())))
+                .orElseThrow(() -> unknown(id).exception());
     }
 
     private static Problem unknown(String id) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.pulse.common.Topics;
 import io.pulse.common.json.Json;
 import io.pulse.stack.testing.KafkaResource;
+import io.pulse.stack.testing.TestKeys;
 import io.pulse.stack.testing.TopicReader;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -203,7 +204,7 @@ class IdempotentIngestTest {
     }
 
     private CompletableFuture<HttpResponse<String>> send(String key, java.util.function.Supplier<InputStream> body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(endpoint.toString()))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(endpoint.toString())).header(TestKeys.AUTHORIZATION, TestKeys.admin())
                 .header("Content-Type", "application/x-ndjson")
                 .POST(HttpRequest.BodyPublishers.ofInputStream(body));
         if (key != null) {

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.pulse.common.Topics;
 import io.pulse.common.json.Json;
 import io.pulse.stack.testing.KafkaResource;
+import io.pulse.stack.testing.TestKeys;
 import io.pulse.stack.testing.TopicReader;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -86,7 +87,7 @@ class SpoolLimitTest {
 
         // streamed without a length: refused once the spool reaches its limit, the partial file removed
         HttpResponse<String> streamed = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
-                .send(HttpRequest.newBuilder(uploads).header("Content-Type", "text/csv")
+                .send(HttpRequest.newBuilder(uploads).header("Content-Type", "text/csv").header(TestKeys.AUTHORIZATION, TestKeys.admin())
                         .POST(HttpRequest.BodyPublishers.ofInputStream(
                                 () -> new ByteArrayInputStream(big.getBytes(StandardCharsets.UTF_8)))).build(),
                         HttpResponse.BodyHandlers.ofString());

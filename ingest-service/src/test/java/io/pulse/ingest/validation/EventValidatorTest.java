@@ -42,6 +42,14 @@ class EventValidatorTest {
             return Duration.ofSeconds(1);
         }
 
+        public long callerRate() {
+            return 1000;
+        }
+
+        public long callerBurst() {
+            return 1000;
+        }
+
         public int maxReportedErrors() {
             return 10;
         }

@@ -3,6 +3,7 @@ package io.pulse.stack.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pulse.stack.LocalStack;
 import io.pulse.stack.StackConfig;
+import io.pulse.stack.client.Credentials;
 import io.pulse.stack.client.PulseClient;
 import io.pulse.stack.services.LogFiles;
 import io.pulse.stack.services.Service;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.logging.FileHandler;
 import java.util.logging.Handler;
@@ -50,9 +52,10 @@ class DemoCommand implements Callable<Integer> {
         PrintStream out = System.out;
         String ingest = "http://127.0.0.1:" + config.ingestPort();
         String query = "http://127.0.0.1:" + config.queryPort();
-        PulseClient client = new PulseClient(ingest, query);
+        PulseClient client = new PulseClient(ingest, query, Optional.of(Credentials.ensureDevKey(config.dataDir())));
         LocalStack stack = null;
-        if (client.isReady(ingest) && client.isReady(query)) {
+        if (client.isReady("http://127.0.0.1:" + config.ingestManagementPort())
+                && client.isReady("http://127.0.0.1:" + config.queryManagementPort())) {
             out.println("[demo] using the stack already running on " + ingest + " and " + query);
         } else {
             LogFiles logs = new LogFiles(config.dataDir().resolve("logs"));

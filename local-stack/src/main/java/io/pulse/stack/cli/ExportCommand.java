@@ -2,6 +2,7 @@ package io.pulse.stack.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pulse.common.json.Json;
+import io.pulse.stack.client.Credentials;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -25,6 +26,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
@@ -51,6 +53,9 @@ class ExportCommand implements Callable<Integer> {
             this.mediaType = mediaType;
         }
     }
+
+    @ParentCommand
+    PulseCli cli;
 
     @Spec
     CommandSpec spec;
@@ -100,12 +105,17 @@ class ExportCommand implements Callable<Integer> {
             description = "The query service (default: ${DEFAULT-VALUE}).")
     URI query;
 
+    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = ".pulse", description = "Where ./pulse up keeps "
+            + "its development API key, used unless PULSE_API_KEY is set (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
         HttpResponse<InputStream> answer;
         try {
-            answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri()).header("Accept", format.mediaType)
+            HttpRequest.Builder request = Credentials.authorize(HttpRequest.newBuilder(uri()), Credentials.find(cli.home().resolve(dataDir)));
+            answer = HttpClient.newHttpClient().send(request.header("Accept", format.mediaType)
                     .header("Accept-Encoding", "gzip").build(), HttpResponse.BodyHandlers.ofInputStream());
         } catch (ConnectException e) {
             err.println("pulse: no query service at " + query + " (start one with ./pulse up, or pass --query URL)");
@@ -114,7 +124,7 @@ class ExportCommand implements Callable<Integer> {
         try (InputStream body = answer.headers().firstValue("Content-Encoding").filter("gzip"::equalsIgnoreCase).isPresent()
                 ? new GZIPInputStream(answer.body(), 1 << 16) : answer.body()) {
             if (answer.statusCode() != 200) {
-                err.println("pulse: " + problem(answer.statusCode(), body));
+                err.println("pulse: " + problem(answer.statusCode(), body) + (answer.statusCode() == 401 ? "; " + Credentials.HINT : ""));
                 return answer.statusCode() == 400 || answer.statusCode() == 404 ? BAD_INPUT : FAILED;
             }
             return write(body, err);

@@ -6,13 +6,13 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.logging.LogManager;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** {@code ./pulse}: the local stack and the one-command demo. */
 @Command(name = "pulse", mixinStandardHelpOptions = true, version = "Pulse 0.1.0",
         description = "Real-time event analytics on Kafka, run locally without Docker.",
-        subcommands = {UpCommand.class, DemoCommand.class, MovingAverageCommand.class, SendCommand.class, ExportCommand.class})
+        subcommands = {UpCommand.class, DemoCommand.class, MovingAverageCommand.class, SendCommand.class, ExportCommand.class, KeyCommand.class})
 public class PulseCli {
 
     /** The repository root; {@code ./pulse} passes it, running from elsewhere falls back to the working directory. */

@@ -1,6 +1,7 @@
 package io.pulse.stack.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pulse.stack.client.Credentials;
 import io.pulse.stack.eventfile.EventFileLayout;
 import io.pulse.stack.eventfile.JsonItems;
 import io.pulse.stack.upload.FileUploader;
@@ -19,6 +20,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "send", mixinStandardHelpOptions = true, sortOptions = false,
@@ -37,6 +39,9 @@ class SendCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @ParentCommand
+    PulseCli cli;
+
     @Parameters(paramLabel = "FILE", description = "CSV with a header row, NDJSON (one JSON object per line), or JSON "
             + "(a JSON array of objects, or one object).")
     Path file;
@@ -51,6 +56,10 @@ class SendCommand implements Callable<Integer> {
     @Option(names = "--ingest", defaultValue = "http://127.0.0.1:8081", paramLabel = "URL",
             description = "The ingest service (default: ${DEFAULT-VALUE}).")
     URI ingest;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = ".pulse", description = "Where ./pulse up keeps "
+            + "its development API key, used unless PULSE_API_KEY is set (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
 
     @Override
     public Integer call() throws IOException {
@@ -82,7 +91,7 @@ class SendCommand implements Callable<Integer> {
             JsonNode result;
             // A bar redraws one line of a terminal; a log or a pipe gets plain lines instead.
             try (UploadProgress progress = System.console() != null ? new TerminalProgress(System.out) : new PlainProgress(out)) {
-                result = new FileUploader(ingest).upload(sent, type, sentAs, progress);
+                result = new FileUploader(ingest, Credentials.find(cli.home().resolve(dataDir))).upload(sent, type, sentAs, progress);
             } catch (UploadException e) {
                 err.println("pulse: " + e.getMessage());
                 return FAILED;

@@ -37,6 +37,15 @@ class StackOptions {
     @Option(names = "--query-port", defaultValue = "8083", description = "query-service port (default: ${DEFAULT-VALUE}).")
     int queryPort;
 
+    @Option(names = "--ingest-management-port", defaultValue = "9081", description = "ingest-service management port: health, metrics (default: ${DEFAULT-VALUE}).")
+    int ingestManagementPort;
+
+    @Option(names = "--aggregation-management-port", defaultValue = "9082", description = "aggregation-service management port: health, metrics (default: ${DEFAULT-VALUE}).")
+    int aggregationManagementPort;
+
+    @Option(names = "--query-management-port", defaultValue = "9083", description = "query-service management port: health, metrics (default: ${DEFAULT-VALUE}).")
+    int queryManagementPort;
+
     @Option(names = "--without", paramLabel = "SERVICE", split = ",",
             description = "Services not to start (ingest, aggregation, query), e.g. to run one in dev mode instead.")
     Set<String> without = Set.of();
@@ -49,7 +58,8 @@ class StackOptions {
             }
             pipelineLocation = pipeline.toAbsolutePath().toString();
         }
-        for (int port : new int[] {kafkaPort, postgresPort, ingestPort, aggregationPort, queryPort}) {
+        for (int port : new int[] {kafkaPort, postgresPort, ingestPort, aggregationPort, queryPort,
+                ingestManagementPort, aggregationManagementPort, queryManagementPort}) {
             if (port < 1 || port > 65534) {
                 throw new IllegalArgumentException("port " + port + " is out of range: use 1 to 65534");
             }
@@ -64,6 +74,7 @@ class StackOptions {
                             + "'; use ingest, aggregation or query")));
         }
         return new StackConfig(home, home.resolve(dataDir).toAbsolutePath().normalize(), pipelineLocation, partitions,
-                kafkaPort, postgresPort, ingestPort, aggregationPort, queryPort, skipped);
+                kafkaPort, postgresPort, ingestPort, aggregationPort, queryPort, ingestManagementPort,
+                aggregationManagementPort, queryManagementPort, skipped);
     }
 }

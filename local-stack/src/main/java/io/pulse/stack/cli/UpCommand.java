@@ -2,6 +2,7 @@ package io.pulse.stack.cli;
 
 import io.pulse.stack.LocalStack;
 import io.pulse.stack.StackConfig;
+import io.pulse.stack.client.Credentials;
 import io.pulse.stack.services.Service;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
@@ -38,8 +39,10 @@ class UpCommand implements Callable<Integer> {
                 continue;
             }
             out.printf("[stack]   %-12s %s  (health %s/q/health, metrics %s/q/metrics)%n", s.label(), stack.url(s),
-                    stack.url(s), stack.url(s));
+                    stack.managementUrl(s), stack.managementUrl(s));
         }
+        out.println("[stack]   API key      " + stack.apiKey() + "  (every scope; in " + config.dataDir().resolve(
+                Credentials.KEY_FILE) + ", used by ./pulse demo, send and export; send it as Authorization: Bearer <key>)");
         out.println("[stack] Ctrl-C stops everything.");
         out.println();
     }

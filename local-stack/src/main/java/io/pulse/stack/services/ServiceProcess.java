@@ -1,5 +1,6 @@
 package io.pulse.stack.services;
 
+import io.pulse.stack.Ports;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -23,7 +24,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One packaged service running as a child process: its output sent where {@link ServiceLogs} say, its readiness
- * awaited on {@code /q/health/ready}, and a clean SIGTERM on stop.
+ * awaited on {@code /q/health/ready} of its management interface (a port of its own, apart from the API's), and a
+ * clean SIGTERM on stop.
  */
 public final class ServiceProcess implements AutoCloseable {
 
@@ -32,12 +34,15 @@ public final class ServiceProcess implements AutoCloseable {
 
     private final Service service;
     private final int port;
+    private final int managementPort;
     private final Process process;
     private final Deque<String> lastLines = new ArrayDeque<>();
 
-    private ServiceProcess(Service service, int port, Process process, ServiceLogs.LineSink output, String instance) {
+    private ServiceProcess(Service service, int port, int managementPort, Process process, ServiceLogs.LineSink output,
+                           String instance) {
         this.service = service;
         this.port = port;
+        this.managementPort = managementPort;
         this.process = process;
         Thread pump = new Thread(() -> pump(output), instance + "-log");
         pump.setDaemon(true);
@@ -45,6 +50,8 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     /**
+     * Starts it with its management interface on a free port ({@link #managementUrl()} tells which).
+     *
      * @param jar        the service's {@code quarkus-run.jar}
      * @param port       its HTTP port
      * @param properties configuration passed as system properties, overriding {@code application.properties}
@@ -52,15 +59,29 @@ public final class ServiceProcess implements AutoCloseable {
      */
     public static ServiceProcess start(Service service, Path jar, int port, Map<String, String> properties,
                                        List<String> jvmOptions, PrintStream out) {
-        return start(service, jar, port, properties, jvmOptions, ServiceLogs.prefixed(out), service.label());
+        return start(service, jar, port, Ports.free(1, port)[0], properties, jvmOptions, ServiceLogs.prefixed(out),
+                service.label());
     }
 
     /**
+     * Starts it with its management interface on a free port ({@link #managementUrl()} tells which).
+     *
      * @param logs     where its output goes
      * @param instance the name of this instance's output, e.g. {@code aggregation-2} for a second one
      */
     public static ServiceProcess start(Service service, Path jar, int port, Map<String, String> properties,
                                        List<String> jvmOptions, ServiceLogs logs, String instance) {
+        return start(service, jar, port, Ports.free(1, port)[0], properties, jvmOptions, logs, instance);
+    }
+
+    /**
+     * @param managementPort the port of its management interface: health and metrics
+     * @param logs           where its output goes
+     * @param instance       the name of this instance's output, e.g. {@code aggregation-2} for a second one
+     */
+    public static ServiceProcess start(Service service, Path jar, int port, int managementPort,
+                                       Map<String, String> properties, List<String> jvmOptions, ServiceLogs logs,
+                                       String instance) {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(service.module() + " is not built (" + jar + " is missing): run "
                     + "'./mvnw package -DskipTests', which ./pulse does for you");
@@ -70,12 +91,13 @@ public final class ServiceProcess implements AutoCloseable {
         command.addAll(jvmOptions);
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("-Dquarkus.http.port=" + port);
+        command.add("-Dquarkus.management.port=" + managementPort);
         command.add("-jar");
         command.add(jar.toString());
         try {
             ServiceLogs.LineSink output = logs.open(instance);
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            return new ServiceProcess(service, port, process, output, instance);
+            return new ServiceProcess(service, port, managementPort, process, output, instance);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + service.module(), e);
         }
@@ -86,8 +108,14 @@ public final class ServiceProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** Its API: the HTTP port. */
     public String url() {
         return "http://127.0.0.1:" + port;
+    }
+
+    /** Its management interface, where {@code /q/health} and {@code /q/metrics} are. */
+    public String managementUrl() {
+        return "http://127.0.0.1:" + managementPort;
     }
 
     public boolean isAlive() {
@@ -97,7 +125,7 @@ public final class ServiceProcess implements AutoCloseable {
     /** Blocks until the service reports ready; fails with its last lines of output if it dies or times out. */
     public void awaitReady(Duration timeout) {
         Instant deadline = Instant.now().plus(timeout);
-        HttpRequest ready = HttpRequest.newBuilder(URI.create(url() + "/q/health/ready"))
+        HttpRequest ready = HttpRequest.newBuilder(URI.create(managementUrl() + "/q/health/ready"))
                 .timeout(Duration.ofSeconds(2)).build();
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {

@@ -3,6 +3,7 @@ package io.pulse.stack.upload;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pulse.common.http.MediaTypes;
 import io.pulse.common.json.Json;
+import io.pulse.stack.client.Credentials;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -59,28 +61,33 @@ public final class FileUploader {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final URI ingest;
+    private final Optional<String> apiKey;
 
-    /** @param ingest the ingest service, e.g. {@code http://127.0.0.1:8081} */
-    public FileUploader(URI ingest) {
+    /**
+     * @param ingest the ingest service, e.g. {@code http://127.0.0.1:8081}
+     * @param apiKey the bearer token of the upload and of following it
+     */
+    public FileUploader(URI ingest, Optional<String> apiKey) {
         this.ingest = ingest;
+        this.apiKey = apiKey;
     }
 
     /** Sends the file, follows its reading and answers the final status ({@code state} done or failed). */
     public JsonNode upload(Path file, String type, Format format, UploadProgress progress) throws UploadException, IOException {
         long size = Files.size(file);
         CountingInput counted = new CountingInput(Files.newInputStream(file), size, progress);
-        HttpRequest post = HttpRequest.newBuilder(ingest.resolve("/v1/uploads/" + type))
+        HttpRequest post = Credentials.authorize(HttpRequest.newBuilder(ingest.resolve("/v1/uploads/" + type)), apiKey)
                 .header("Content-Type", format.mediaType)
                 .POST(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> counted), size))
                 .build();
         HttpResponse<String> answer = send(post, HttpResponse.BodyHandlers.ofString());
         // 200: the same file was uploaded before as this type; its earlier upload answers, and is followed instead
         if (answer.statusCode() != 202 && answer.statusCode() != 200) {
-            throw new UploadException("the upload was refused: " + problem(answer));
+            throw new UploadException("the upload was refused: " + problem(answer) + hint(answer.statusCode()));
         }
         long expectedRows = counted.lines() - (format == Format.CSV ? 1 : 0);
         String id = Json.read(answer.body(), JsonNode.class).path("upload_id").asText();
-        HttpRequest events = HttpRequest.newBuilder(ingest.resolve("/v1/uploads/" + id + "/events"))
+        HttpRequest events = Credentials.authorize(HttpRequest.newBuilder(ingest.resolve("/v1/uploads/" + id + "/events")), apiKey)
                 .header("Accept", "text/event-stream").GET().build();
         HttpResponse<Stream<String>> stream = send(events, HttpResponse.BodyHandlers.ofLines());
         if (stream.statusCode() != 200) {
@@ -129,6 +136,10 @@ public final class FileUploader {
             // not JSON: shown as it came
         }
         return "HTTP " + answer.statusCode() + " " + answer.body();
+    }
+
+    private static String hint(int status) {
+        return status == 401 ? "; " + Credentials.HINT : "";
     }
 
     /** Counts the bytes sent, reporting them, and the lines, for the number of rows to expect. */

@@ -4,13 +4,15 @@ import io.pulse.common.http.MediaTypes;
 import io.pulse.common.pipeline.Aggregation;
 import io.pulse.common.pipeline.Metric;
 import io.pulse.common.pipeline.Pipeline;
-import io.pulse.common.problem.Problems;
+import io.pulse.query.QueryConfig;
 import io.pulse.query.series.SeriesRequest;
+import io.pulse.query.store.BucketExport;
+import io.pulse.query.store.BucketReader;
 import io.pulse.query.time.CalendarStep;
 import io.pulse.query.time.Step;
 import io.pulse.query.time.Zoning;
-import io.pulse.query.store.BucketExport;
-import io.pulse.query.store.BucketRepository;
+import io.pulse.security.Access;
+import io.quarkus.security.Authenticated;
 import io.smallrye.common.annotation.Blocking;
 import io.vertx.core.http.HttpServerResponse;
 import jakarta.inject.Inject;
@@ -48,6 +50,7 @@ import org.jboss.logging.Logger;
  */
 @Path("/v1/metrics/{metric}/export")
 @Blocking
+@Authenticated
 public class ExportResource {
 
     private static final Logger LOG = Logger.getLogger(ExportResource.class);
@@ -55,16 +58,22 @@ public class ExportResource {
     private static final Pattern REFUSED = Pattern.compile("\\s*q\\s*=\\s*0(\\.0*)?\\s*");
 
     @Inject
+    Access access;
+
+    @Inject
     Pipeline pipeline;
 
     @Inject
-    BucketRepository buckets;
+    BucketReader buckets;
 
     @Inject
     BucketExport export;
 
     @Inject
     ExportSlots slots;
+
+    @Inject
+    QueryConfig config;
 
     @GET
     @Produces({MediaTypes.CSV, MediaTypes.NDJSON})
@@ -86,12 +95,12 @@ public class ExportResource {
             @Parameter(description = "first day of a week step", example = "monday") @QueryParam("week_start") String weekStart,
             @HeaderParam(HttpHeaders.ACCEPT_ENCODING) String acceptEncoding,
             @Context HttpHeaders headers, @Context HttpServerResponse connection) {
-        Metric metric = pipeline.metric(metricName).orElseThrow(() -> Problems.unknownMetric(pipeline, metricName).exception());
+        Metric metric = access.metric(metricName);
         Aggregation agg = QueryParameters.agg(metric, aggText);
         Zoning zoning = TimeParameters.zoning(metric, tz, weekStart);
         Step step = TimeParameters.step(metric, zoning, "step", stepText);
         List<String> groupBy = QueryParameters.groupBy(metric, groupByText, "group_by");
-        WhereFilter filter = WhereFilter.parse(pipeline, metric, where);
+        WhereFilter filter = WhereFilter.parse(pipeline, metric, where, config);
         ExportWriter.Fill fill = fill(fillText);
         Optional<Instant[]> range = QueryRange.of(buckets, metric, zoning, Instant.now(), from, to, step, false);
         SeriesRequest request = range.map(r -> SeriesRequest.export(metric, agg, step, r[0], r[1],

@@ -8,14 +8,13 @@ import io.pulse.common.json.Json;
 import io.pulse.common.pipeline.Aggregation;
 import io.pulse.common.pipeline.Metric;
 import io.pulse.common.pipeline.Pipeline;
-import io.pulse.common.problem.Problems;
 import io.pulse.query.QueryConfig;
 import io.pulse.query.live.LiveUpdates;
 import io.pulse.query.series.GroupBucket;
 import io.pulse.query.series.SeriesCalculator;
-import io.pulse.query.store.BucketRepository;
-import io.pulse.query.store.BucketRow;
-import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.pulse.query.store.BucketReader;
+import io.pulse.security.Access;
+import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -52,6 +51,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
  * event keeps idle connections open.
  */
 @Path("/v1/metrics")
+@Authenticated
 public class LiveResource {
 
     private static final String EXAMPLE = """
@@ -67,13 +67,19 @@ public class LiveResource {
             """;
 
     @Inject
+    Access access;
+
+    @Inject
     Pipeline pipeline;
 
     @Inject
     LiveUpdates live;
 
     @Inject
-    BucketRepository buckets;
+    BucketReader buckets;
+
+    @Inject
+    LiveSlots slots;
 
     @Inject
     QueryConfig config;
@@ -88,7 +94,9 @@ public class LiveResource {
             + "the approximate ones, late events, and 'final' once every covered bucket is final. Event "
             + "'heartbeat' every 15 s. A client more than 256 batches behind (a batch: the bucket changes "
             + "committed by any instance that this one heard of at once) is disconnected, and so is every client "
-            + "when this instance may have missed changes (its database connection was lost).")
+            + "when this instance may have missed changes (its database connection was lost). At most "
+            + "pulse.query.max-live-subscribers (1000) streams at once per instance: one more is a 503 "
+            + "too-many-subscribers with Retry-After.")
     @APIResponse(responseCode = "200", description = "the event stream", content = @Content(
             mediaType = MediaType.SERVER_SENT_EVENTS, examples = @ExampleObject(name = "group_by=client_name",
             value = EXAMPLE)))
@@ -99,10 +107,10 @@ public class LiveResource {
             @Parameter(description = "group fields kept apart, comma-separated; the others roll up",
                     example = "client_name") @QueryParam("group_by") String groupByText,
             @Context Sse sse) {
-        Metric metric = pipeline.metric(metricName)
-                .orElseThrow(() -> Problems.unknownMetric(pipeline, metricName).exception());
+        Metric metric = access.metric(metricName);
         List<String> groupBy = QueryParameters.groupBy(metric, groupByText, "group_by");
-        Map<String, Set<String>> filter = WhereFilter.parse(pipeline, metric, where).accepted();
+        Map<String, Set<String>> filter = WhereFilter.parse(pipeline, metric, where, config).accepted();
+        Runnable release = slots.acquire(access.caller());
         Multi<OutboundSseEvent> buckets = live.batches()
                 .map(batch -> changed(metric, groupBy, filter, batch))
                 .filter(changed -> !changed.isEmpty())
@@ -116,7 +124,8 @@ public class LiveResource {
                         .mediaType(MediaType.APPLICATION_JSON_TYPE).data(b).build());
         Multi<OutboundSseEvent> heartbeats = Multi.createFrom().ticks().every(config.liveHeartbeat())
                 .map(tick -> sse.newEventBuilder().name("heartbeat").data(Instant.now().toString()).build());
-        return Multi.createBy().merging().streams(buckets, heartbeats);
+        return Multi.createBy().merging().streams(buckets, heartbeats)
+                .onTermination().invoke(release); // ended, failed or cancelled by a client that left
     }
 
     /** The roll-ups a batch changes: per bucket start, the group_by groups of its updated groups that pass where. */
@@ -137,22 +146,20 @@ public class LiveResource {
      */
     private List<LiveBucket> rollUps(Metric metric, List<String> groupBy, Map<String, Set<String>> where,
                                      NavigableMap<Instant, Set<SortedMap<String, String>>> changed) {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            List<LiveBucket> events = new ArrayList<>();
-            changed.forEach((start, groups) -> {
-                Map<SortedMap<String, String>, RollUp> rolled = new LinkedHashMap<>();
-                for (BucketRow row : buckets.between(metric.name(), start,
-                        Instant.ofEpochMilli(metric.bucketEnd(start.toEpochMilli())))) {
-                    GroupBucket stored = row.groupBucket();
-                    SortedMap<String, String> group = SeriesCalculator.kept(groupBy, stored.group());
-                    if (groups.contains(group) && SeriesCalculator.matches(where, stored.group())) {
-                        rolled.merge(group, new RollUp(stored.bucket(), row.isFinal), RollUp::merge);
-                    }
+        List<LiveBucket> events = new ArrayList<>();
+        changed.forEach((start, groups) -> {
+            Map<SortedMap<String, String>, RollUp> rolled = new LinkedHashMap<>();
+            for (BucketReader.Stored row : buckets.between(metric.name(), start,
+                    Instant.ofEpochMilli(metric.bucketEnd(start.toEpochMilli())))) {
+                GroupBucket stored = row.bucket();
+                SortedMap<String, String> group = SeriesCalculator.kept(groupBy, stored.group());
+                if (groups.contains(group) && SeriesCalculator.matches(where, stored.group())) {
+                    rolled.merge(group, new RollUp(stored.bucket(), row.isFinal()), RollUp::merge);
                 }
-                rolled.forEach((group, r) -> events.add(LiveBucket.of(metric, group, start, r)));
-            });
-            return events;
+            }
+            rolled.forEach((group, r) -> events.add(LiveBucket.of(metric, group, start, r)));
         });
+        return events;
     }
 
     /** Stored buckets of one start merged: their events, late ones included, and whether all are final. */

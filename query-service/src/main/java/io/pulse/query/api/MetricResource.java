@@ -4,17 +4,17 @@ import io.pulse.common.http.MediaTypes;
 import io.pulse.common.pipeline.Aggregation;
 import io.pulse.common.pipeline.Metric;
 import io.pulse.common.pipeline.Pipeline;
-import io.pulse.common.problem.Problems;
 import io.pulse.common.window.WindowedPoints;
 import io.pulse.query.QueryConfig;
 import io.pulse.query.series.Series;
 import io.pulse.query.series.SeriesCalculator;
 import io.pulse.query.series.SeriesRequest;
 import io.pulse.query.store.BucketReader;
-import io.pulse.query.store.BucketRepository;
 import io.pulse.query.store.EventOutcomes;
 import io.pulse.query.time.Step;
 import io.pulse.query.time.Zoning;
+import io.pulse.security.Access;
+import io.quarkus.security.Authenticated;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -35,6 +35,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 @Path("/v1/metrics")
 @Produces(MediaType.APPLICATION_JSON)
 @Blocking
+@Authenticated
 public class MetricResource {
 
     /** {@code agg=cumulative_sum}: a running {@code sum}, since {@code from} unless {@code cumulative} names a period. */
@@ -42,10 +43,10 @@ public class MetricResource {
     private static final String ALL = "all";
 
     @Inject
-    Pipeline pipeline;
+    Access access;
 
     @Inject
-    BucketRepository buckets;
+    Pipeline pipeline;
 
     @Inject
     BucketReader reader;
@@ -57,9 +58,9 @@ public class MetricResource {
     QueryConfig config;
 
     @GET
-    @Operation(summary = "The metrics of the pipeline", description = "Their aggregations, granularity and group fields.")
+    @Operation(summary = "The metrics of the pipeline the caller may read", description = "Their aggregations, granularity and group fields.")
     public List<MetricInfo> metrics() {
-        return pipeline.metrics().values().stream().map(MetricInfo::of).toList();
+        return access.readableMetrics().stream().map(name -> MetricInfo.of(pipeline.metrics().get(name))).toList();
     }
 
     @GET
@@ -126,7 +127,7 @@ public class MetricResource {
             @Parameter(example = "2018-12-27") @QueryParam("to") String toText,
             @Parameter(description = "group fields to rank; all by default", example = "client_name") @QueryParam("by") String by,
             @Parameter(example = "count") @QueryParam("agg") String aggText,
-            @Parameter(description = "1 to 1000", example = "10") @QueryParam("k") String kText,
+            @Parameter(description = "1 to pulse.query.max-top-k (1000)", example = "10") @QueryParam("k") String kText,
             @Parameter(example = "client_name:airliberty|taxi-eats") @QueryParam("where") List<String> where,
             @Parameter(example = "Europe/Lisbon") @QueryParam("tz") String tz) {
         Metric metric = metric(metricName);
@@ -135,10 +136,10 @@ public class MetricResource {
         }
         Aggregation agg = QueryParameters.agg(metric, aggText);
         List<String> groupBy = by == null || by.isBlank() ? metric.groupBy() : QueryParameters.groupBy(metric, by, "by");
-        int k = QueryParameters.integer("k", kText, 10, 1, 1000);
-        WhereFilter filter = WhereFilter.parse(pipeline, metric, where);
+        int k = QueryLimits.topK(config, kText);
+        WhereFilter filter = WhereFilter.parse(pipeline, metric, where, config);
         Zoning zoning = TimeParameters.zoning(metric, tz, null);
-        Optional<Instant[]> range = QueryRange.of(buckets, metric, zoning, Instant.now(), fromText, toText, null, false);
+        Optional<Instant[]> range = QueryRange.of(reader, metric, zoning, Instant.now(), fromText, toText, null, false);
         String zone = zoning.local() ? zoning.zone().getId() : null;
         if (range.isEmpty()) {
             return new TopResponse(metric.name(), agg.wireName(), groupBy, zone, null, null, k, List.of(), boxes(filter));
@@ -154,7 +155,13 @@ public class MetricResource {
         WindowedPoints whole = new WindowedPoints(new long[] {from.toEpochMilli()}, new long[] {from.toEpochMilli()},
                 new long[] {metric.bucketEnd(end)});
         SeriesRequest request = SeriesRequest.of(metric, agg, whole, to, zoning.writtenZone(), groupBy, filter.accepted());
-        List<TopResponse.Ranked> top = compute(request).stream()
+        List<Series> ranked;
+        try {
+            ranked = SeriesCalculator.compute(request, reader.read(request, config.maxRankedGroups()));
+        } catch (BucketReader.TooManyGroupsException e) {
+            throw QueryLimits.tooManyRankedGroups(config);
+        }
+        List<TopResponse.Ranked> top = ranked.stream()
                 .map(s -> new TopResponse.Ranked(s.group(), s.points().get(0).value(), s.points().get(0).count(),
                         s.points().get(0).error()))
                 .filter(r -> r.value() != null)
@@ -185,6 +192,7 @@ public class MetricResource {
         String cumulativeName = null;
         if (q.window() != null) {
             Step window = TimeParameters.step(metric, zoning, "window", q.window());
+            QueryLimits.window(config, window);
             coverage = new QueryTimeline.Moving(window);
             windowName = window.name();
         }
@@ -197,9 +205,9 @@ public class MetricResource {
             cumulativeName = period == null ? ALL : period.name();
         }
         List<String> groupBy = QueryParameters.groupBy(metric, groupByText, "group_by");
-        WhereFilter where = WhereFilter.parse(pipeline, metric, whereTexts);
+        WhereFilter where = WhereFilter.parse(pipeline, metric, whereTexts, config);
         String zone = zoning.local() ? zoning.zone().getId() : null;
-        Optional<Instant[]> range = QueryRange.of(buckets, metric, zoning, Instant.now(), q.from(), q.to(), step,
+        Optional<Instant[]> range = QueryRange.of(reader, metric, zoning, Instant.now(), q.from(), q.to(), step,
                 q.window() != null);
         if (range.isEmpty()) {
             return new SeriesResponse(metric.name(), agg.wireName(), step.name(), windowName, cumulativeName, zone,
@@ -211,8 +219,9 @@ public class MetricResource {
                 where.accepted());
         List<Series> series = compute(request);
         if (series.size() * request.pointCount() > config.maxPoints()) {
-            throw QueryParameters.invalid("group_by", series.size() + " series of " + request.pointCount()
-                    + " points exceed the limit of " + config.maxPoints(), List.of("fewer group fields", "a where filter", "a larger step"));
+            throw QueryLimits.tooManyPoints("group_by", series.size() + " series of " + request.pointCount()
+                    + " points exceed the limit of " + config.maxPoints(), List.of("fewer group fields", "a where filter",
+                    "a larger step"), config.maxPoints());
         }
         return new SeriesResponse(metric.name(), agg.wireName(), step.name(), windowName, cumulativeName, zone,
                 IsoInstant.format(request.from(), zoning.writtenZone()), IsoInstant.format(request.to(), zoning.writtenZone()),
@@ -225,7 +234,7 @@ public class MetricResource {
     }
 
     private Metric metric(String name) {
-        return pipeline.metric(name).orElseThrow(() -> Problems.unknownMetric(pipeline, name).exception());
+        return access.metric(name);
     }
 
     private List<Series> compute(SeriesRequest request) {

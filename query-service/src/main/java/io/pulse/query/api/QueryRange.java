@@ -1,7 +1,7 @@
 package io.pulse.query.api;
 
 import io.pulse.common.pipeline.Metric;
-import io.pulse.query.store.BucketRepository;
+import io.pulse.query.store.BucketReader;
 import io.pulse.query.time.Step;
 import io.pulse.query.time.Zoning;
 import java.time.Instant;
@@ -20,7 +20,7 @@ final class QueryRange {
      * from the start of the first {@code step} ({@code null}: the first bucket), a moving window also showing the
      * step after the last event; empty when nothing is stored and no range was given.
      */
-    static Optional<Instant[]> of(BucketRepository buckets, Metric metric, Zoning zoning, Instant now, String fromText,
+    static Optional<Instant[]> of(BucketReader buckets, Metric metric, Zoning zoning, Instant now, String fromText,
                                   String toText, Step step, boolean moving) {
         Optional<Instant> from = TimeParameters.instant("from", fromText, zoning, now)
                 .map(t -> zoning.local() ? t : Instant.ofEpochMilli(metric.bucketStart(t.toEpochMilli())));

@@ -44,9 +44,9 @@ final class QueryTimeline {
         for (Instant t = step.first(from); t.isBefore(to); t = step.next(t)) {
             if (times.size() == maxPoints) {
                 long estimate = Math.max(maxPoints + 1, Duration.between(from, to).toMillis() / step.nominalMillis());
-                throw QueryParameters.invalid("step", "about " + estimate + " points exceed the limit of " + maxPoints,
+                throw QueryLimits.tooManyPoints("step", "about " + estimate + " points exceed the limit of " + maxPoints,
                         List.of("a step of at least " + Durations.format(Duration.ofMillis(step.nominalMillis()
-                                * (estimate / maxPoints + 1)))));
+                                * (estimate / maxPoints + 1)))), maxPoints);
             }
             times.add(t.toEpochMilli());
         }

@@ -5,6 +5,7 @@ import io.pulse.common.derive.GeohashCell;
 import io.pulse.common.pipeline.EventType;
 import io.pulse.common.pipeline.Metric;
 import io.pulse.common.pipeline.Pipeline;
+import io.pulse.query.QueryConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -25,8 +26,6 @@ import java.util.regex.Pattern;
  */
 public record WhereFilter(Map<String, Set<String>> accepted, List<CellBox> boxes) {
 
-    /** Most cells one box may cover: a box of about 14° x 14° at precision 5, 440 km x 440 km at precision 7. */
-    static final long MAX_CELLS = 100_000;
     private static final Pattern BBOX = Pattern.compile("\\s*bbox\\s*\\((.*)\\)\\s*", Pattern.CASE_INSENSITIVE);
     private static final List<String> EXAMPLE = List.of("origin_cell:bbox(14.40,50.00,14.52,50.08)");
 
@@ -42,7 +41,21 @@ public record WhereFilter(Map<String, Set<String>> accepted, List<CellBox> boxes
     public record CellBox(String field, List<Double> bbox, int precision, long cells, String note) {
     }
 
-    public static WhereFilter parse(Pipeline pipeline, Metric metric, List<String> filters) {
+    /**
+     * The caps on bounding boxes: at most {@code boxes} of them in one question, each of at most {@code cells} cells
+     * ({@link QueryConfig#maxBoxes()}, {@link QueryConfig#maxBoxCells()}).
+     */
+    public record Caps(int boxes, long cells) {
+        static Caps of(QueryConfig config) {
+            return new Caps(config.maxBoxes(), config.maxBoxCells());
+        }
+    }
+
+    public static WhereFilter parse(Pipeline pipeline, Metric metric, List<String> filters, QueryConfig config) {
+        return parse(pipeline, metric, filters, Caps.of(config));
+    }
+
+    public static WhereFilter parse(Pipeline pipeline, Metric metric, List<String> filters, Caps caps) {
         List<String> plain = new ArrayList<>();
         Map<String, Set<String>> cells = new LinkedHashMap<>();
         List<CellBox> boxes = new ArrayList<>();
@@ -53,9 +66,11 @@ public record WhereFilter(Map<String, Set<String>> accepted, List<CellBox> boxes
                 plain.add(filter);
                 continue;
             }
+            QueryLimits.boxes(caps.boxes(), boxes.size() + 1);
             String field = filter.substring(0, colon).trim();
             int precision = cellPrecision(pipeline, metric, field);
             double[] box = corners(bbox.group(1));
+            QueryLimits.boxCells(caps.cells(), "bbox(" + bbox.group(1).trim() + ")", count(box, precision), precision);
             Set<String> inside = cells(box, precision);
             cells.computeIfAbsent(field, f -> new LinkedHashSet<>()).addAll(inside);
             boxes.add(new CellBox(field, List.of(box[0], box[1], box[2], box[3]), precision, inside.size(),
@@ -120,26 +135,41 @@ public record WhereFilter(Map<String, Set<String>> accepted, List<CellBox> boxes
      * intersects the closed box when {@code west <= maxLon}, {@code east > minLon} and the same for latitudes.
      */
     static Set<String> cells(double[] box, int precision) {
-        int lonBits = (5 * precision + 1) / 2;
-        int latBits = 5 * precision / 2;
-        double width = 360.0 / (1L << lonBits);
-        double height = 180.0 / (1L << latBits);
-        long west = index(box[0] + 180, width, lonBits);
-        long east = index(box[2] + 180, width, lonBits);
-        long south = index(box[1] + 90, height, latBits);
-        long north = index(box[3] + 90, height, latBits);
-        long count = (east - west + 1) * (north - south + 1);
-        if (count > MAX_CELLS) {
-            throw QueryParameters.invalid("where", "the bbox covers " + count + " cells of precision " + precision
-                    + ", more than " + MAX_CELLS, List.of("a smaller box", "several smaller boxes in separate queries"));
-        }
+        Grid g = new Grid(box, precision);
         Set<String> cells = new LinkedHashSet<>();
-        for (long i = west; i <= east; i++) {
-            for (long j = south; j <= north; j++) {
-                cells.add(GeohashCell.encode(-180 + (i + 0.5) * width, -90 + (j + 0.5) * height, precision));
+        for (long i = g.west; i <= g.east; i++) {
+            for (long j = g.south; j <= g.north; j++) {
+                cells.add(GeohashCell.encode(-180 + (i + 0.5) * g.width, -90 + (j + 0.5) * g.height, precision));
             }
         }
         return cells;
+    }
+
+    /** How many cells of {@code precision} characters intersect the box, counted without listing them. */
+    static long count(double[] box, int precision) {
+        Grid g = new Grid(box, precision);
+        return (g.east - g.west + 1) * (g.north - g.south + 1);
+    }
+
+    /** The columns and rows of the cells of {@code precision} that the box spans, and the size of a cell in degrees. */
+    private static final class Grid {
+        final double width;
+        final double height;
+        final long west;
+        final long east;
+        final long south;
+        final long north;
+
+        Grid(double[] box, int precision) {
+            int lonBits = (5 * precision + 1) / 2;
+            int latBits = 5 * precision / 2;
+            width = 360.0 / (1L << lonBits);
+            height = 180.0 / (1L << latBits);
+            west = index(box[0] + 180, width, lonBits);
+            east = index(box[2] + 180, width, lonBits);
+            south = index(box[1] + 90, height, latBits);
+            north = index(box[3] + 90, height, latBits);
+        }
     }
 
     /** The cell holding an offset from the west or south edge of the world; the last cell holds the far edge. */

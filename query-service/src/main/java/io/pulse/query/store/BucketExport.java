@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import javax.sql.DataSource;
 
 /**
  * Streams every group and step of a {@link SeriesRequest} that holds events, in order of group then time, from a
@@ -47,7 +46,7 @@ public class BucketExport {
     private static final SortedMap<String, String> ALL_GROUPS = Collections.unmodifiableSortedMap(new TreeMap<>());
 
     @Inject
-    DataSource dataSource;
+    AnsweringConnections answers;
 
     /** Receives the export's rows: one group's value at one step, its buckets merged. */
     public interface Rows {
@@ -57,7 +56,7 @@ public class BucketExport {
     /** Sends every (group, step) of {@code request} that holds events to {@code rows}, groups in order, each in time order. */
     public void stream(SeriesRequest request, Rows rows) throws IOException {
         Statement statement = statement(request);
-        try (Connection connection = dataSource.getConnection()) {
+        try (Connection connection = answers.get()) {
             List<String> groupKeys = null;
             if (!request.where().isEmpty()) {
                 groupKeys = BucketReader.namedGroups(request).orElse(null);

@@ -26,7 +26,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import javax.sql.DataSource;
 
 /**
  * Reads the buckets a {@link SeriesRequest} draws on, doing in PostgreSQL what it can do exactly: it reads the
@@ -50,13 +49,21 @@ public class BucketReader {
     private static final SortedMap<String, String> ALL_GROUPS = Collections.unmodifiableSortedMap(new TreeMap<>());
 
     @Inject
-    DataSource dataSource;
+    AnsweringConnections answers;
 
     public List<GroupBucket> read(SeriesRequest request) {
+        return read(request, Long.MAX_VALUE);
+    }
+
+    /**
+     * The buckets of {@code request}, if they are of at most {@code maxGroups} stored groups; else, before any bucket
+     * is read, a {@link TooManyGroupsException}.
+     */
+    public List<GroupBucket> read(SeriesRequest request, long maxGroups) {
         Optional<Rollup> rollup = coarsest(request);
         String table = rollup.map(r -> r.table).orElse(BUCKETS);
         boolean sketches = needsSketches(request.agg());
-        try (Connection connection = dataSource.getConnection()) {
+        try (Connection connection = answers.get()) {
             List<String> groupKeys = null;
             if (!request.where().isEmpty()) {
                 groupKeys = namedGroups(request).orElse(null);
@@ -66,6 +73,11 @@ public class BucketReader {
                 if (groupKeys.isEmpty()) {
                     return List.of();
                 }
+                if (groupKeys.size() > maxGroups) {
+                    throw new TooManyGroupsException(maxGroups);
+                }
+            } else if (maxGroups < Long.MAX_VALUE && storedGroups(connection, request, maxGroups + 1) > maxGroups) {
+                throw new TooManyGroupsException(maxGroups);
             }
             if (request.groupBy().isEmpty() && request.where().isEmpty() && !sketches) {
                 return rollup.isPresent() ? totals(connection, request, rollup.get()) : rolledUp(connection, request, table);
@@ -76,9 +88,86 @@ public class BucketReader {
         }
     }
 
+    /** A question would read the buckets of more stored groups than it may. */
+    public static final class TooManyGroupsException extends RuntimeException {
+
+        TooManyGroupsException(long limit) {
+            super("more than " + limit + " stored groups", null, false, false);
+        }
+    }
+
+    /**
+     * How many stored groups have buckets in the request's range, counting no further than {@code atMost}: each has a
+     * row in the day roll-ups, far fewer than its buckets, and no more than {@code atMost} groups are returned.
+     */
+    static long storedGroups(Connection connection, SeriesRequest request, long atMost) throws SQLException {
+        try (PreparedStatement s = connection.prepareStatement("SELECT count(*) FROM (SELECT DISTINCT group_key FROM "
+                + Rollup.DAY.table + " WHERE metric = ? AND bucket_start >= ? AND bucket_start < ? LIMIT ?) g")) {
+            s.setString(1, request.metric().name());
+            s.setObject(2, utc(Rollup.DAY.floor(request.firstBucket())));
+            s.setObject(3, utc(request.endOfBuckets()));
+            s.setLong(4, atMost);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** The first and last bucket start of a metric, if it has any. */
+    public Optional<Instant[]> span(String metric) {
+        try (Connection connection = answers.get();
+             PreparedStatement s = connection.prepareStatement(
+                     "SELECT min(bucket_start), max(bucket_start) FROM bucket WHERE metric = ?")) {
+            s.setString(1, metric);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                OffsetDateTime first = rs.getObject(1, OffsetDateTime.class);
+                OffsetDateTime last = rs.getObject(2, OffsetDateTime.class);
+                return first == null ? Optional.empty() : Optional.of(new Instant[] {first.toInstant(), last.toInstant()});
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the span of " + metric, e);
+        }
+    }
+
+    /** A stored bucket of one group, and whether it is final. */
+    public record Stored(GroupBucket bucket, boolean isFinal) {
+    }
+
+    /** The metric's buckets starting in {@code [from, to)}, oldest first, with their sketches. */
+    public List<Stored> between(String metric, Instant from, Instant to) {
+        List<Stored> rows = new ArrayList<>();
+        Map<String, SortedMap<String, String>> groups = new HashMap<>();
+        try (Connection connection = answers.get();
+             PreparedStatement s = connection.prepareStatement("SELECT group_key, " + START_MILLIS
+                     + ", event_count, value_sum, value_min, value_max, distinct_sketch, quantile_sketch, late_count, "
+                     + "revised, is_final FROM bucket WHERE metric = ? AND bucket_start >= ? AND bucket_start < ? "
+                     + "ORDER BY bucket_start")) {
+            s.setString(1, metric);
+            s.setObject(2, utc(from));
+            s.setObject(3, utc(to));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    byte[] distinct = rs.getBytes(7);
+                    byte[] quantiles = rs.getBytes(8);
+                    Bucket bucket = new Bucket(rs.getLong(3), rs.getDouble(4), nullableDouble(rs, 5),
+                            nullableDouble(rs, 6), distinct == null ? null : DistinctSketch.fromBytes(distinct),
+                            quantiles == null ? null : QuantileSketch.fromBytes(quantiles), rs.getLong(9),
+                            rs.getBoolean(10));
+                    rows.add(new Stored(new GroupBucket(groups.computeIfAbsent(rs.getString(1), BucketReader::group),
+                            Instant.ofEpochMilli(rs.getLong(2)), bucket), rs.getBoolean(11)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the buckets of " + metric, e);
+        }
+        return rows;
+    }
+
     /** The events the metric's buckets hold, and how many of them came late: {@code [events, late]}. */
     public long[] totals(String metric) {
-        try (Connection connection = dataSource.getConnection();
+        try (Connection connection = answers.get();
              PreparedStatement s = connection.prepareStatement("SELECT coalesce(sum(event_count), 0), "
                      + "coalesce(sum(late_count), 0) FROM " + Rollup.DAY.totals + " WHERE metric = ?")) {
             s.setString(1, metric);

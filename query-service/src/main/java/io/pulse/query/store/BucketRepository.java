@@ -8,7 +8,6 @@ import io.pulse.common.bucket.QuantileSketch;
 import io.pulse.common.json.Json;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.Tuple;
 import jakarta.transaction.Transactional;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -23,7 +22,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -397,11 +395,6 @@ public class BucketRepository implements PanacheRepositoryBase<BucketRow, Bucket
         return t.atOffset(ZoneOffset.UTC);
     }
 
-    /** The metric's buckets starting in {@code [from, to)}, oldest first. */
-    public List<BucketRow> between(String metric, Instant from, Instant to) {
-        return list("metric = ?1 and start >= ?2 and start < ?3 order by start", metric, from, to);
-    }
-
     /**
      * Deletes a metric's buckets that start before {@code before}; answers how many. Roll-up and total rows wholly
      * before it go too, and those it cuts through are recomputed from what is left beneath them; so do the records of
@@ -447,14 +440,5 @@ public class BucketRepository implements PanacheRepositoryBase<BucketRow, Bucket
             }
         });
         return deleted;
-    }
-
-    /** The first and last bucket start of a metric, if it has any. */
-    public Optional<Instant[]> span(String metric) {
-        Tuple t = getEntityManager().createQuery(
-                        "select min(b.start) as first, max(b.start) as last from BucketRow b where b.metric = ?1", Tuple.class)
-                .setParameter(1, metric).getSingleResult();
-        Instant first = t.get("first", Instant.class);
-        return first == null ? Optional.empty() : Optional.of(new Instant[] {first, t.get("last", Instant.class)});
     }
 }

@@ -17,7 +17,8 @@ import javax.sql.DataSource;
 /**
  * Counts, per event type, the events that did not reach a bucket: dead letters and dropped repeats. A record is
  * counted once however often it is read: each topic partition's next offset to count moves with the counts in one
- * transaction, so a batch read again after a crash or a rebalance counts only what it had not.
+ * transaction, so a batch read again after a crash or a rebalance counts only what it had not. Counting stores on
+ * the default (storing) datasource; the counts are read on the answering connections ({@link AnsweringConnections}).
  */
 @ApplicationScoped
 public class EventOutcomes {
@@ -41,6 +42,9 @@ public class EventOutcomes {
 
     @Inject
     DataSource dataSource;
+
+    @Inject
+    AnsweringConnections answers;
 
     @Transactional
     public void count(List<Counted> records) throws SQLException {
@@ -83,7 +87,7 @@ public class EventOutcomes {
         for (Outcome o : Outcome.values()) {
             counts.put(o, 0L);
         }
-        try (Connection connection = dataSource.getConnection();
+        try (Connection connection = answers.get();
              PreparedStatement s = connection.prepareStatement(
                      "SELECT outcome, events FROM event_outcome WHERE event_type = ?")) {
             s.setString(1, type);

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pulse.common.json.Json;
+import io.pulse.stack.testing.TestKeys;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,7 +37,7 @@ final class EventStream implements AutoCloseable {
 
     /** Opens the stream and waits for its response headers; the status is the caller's to check. */
     static EventStream open(String url) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream").build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header(TestKeys.AUTHORIZATION, TestKeys.admin()).header("Accept", "text/event-stream").build();
         return new EventStream(HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofLines()));
     }
 

@@ -14,6 +14,7 @@ import io.pulse.common.pipeline.Metric;
 import io.pulse.common.pipeline.Pipeline;
 import io.pulse.stack.testing.KafkaResource;
 import io.pulse.stack.testing.PostgresResource;
+import io.pulse.stack.testing.TestKeys;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -333,12 +334,12 @@ class ExportResourceTest {
     void gzipWhenTheClientAcceptsIt() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         URI uri = URI.create(base + PLAYS.substring(1) + "?agg=sum&step=1d&group_by=Song&" + DAYS);
-        HttpResponse<byte[]> zipped = http.send(HttpRequest.newBuilder(uri).header("Accept", "text/csv")
+        HttpResponse<byte[]> zipped = http.send(HttpRequest.newBuilder(uri).header(TestKeys.AUTHORIZATION, TestKeys.admin()).header("Accept", "text/csv")
                 .header("Accept-Encoding", "gzip").build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(zipped.headers().firstValue("Content-Encoding")).hasValue("gzip");
         String unzipped = new String(new GZIPInputStream(new java.io.ByteArrayInputStream(zipped.body())).readAllBytes(),
                 StandardCharsets.UTF_8);
-        HttpResponse<String> plain = http.send(HttpRequest.newBuilder(uri).header("Accept", "text/csv").build(),
+        HttpResponse<String> plain = http.send(HttpRequest.newBuilder(uri).header(TestKeys.AUTHORIZATION, TestKeys.admin()).header("Accept", "text/csv").build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(plain.headers().firstValue("Content-Encoding")).isEmpty();
         assertThat(unzipped).isEqualTo(plain.body()).startsWith("Song,date,sum(Number of Plays)\r\nHey Jude,2031-03-01,123\r\n");
@@ -396,7 +397,7 @@ class ExportResourceTest {
     private Socket startReadingNothing() throws Exception {
         Socket socket = new Socket(base.getHost(), base.getPort());
         OutputStream out = socket.getOutputStream();
-        out.write(("GET " + BIG.replace(" ", "%20") + " HTTP/1.1\r\nHost: " + base.getHost() + "\r\nAccept: text/csv\r\n\r\n")
+        out.write(("GET " + BIG.replace(" ", "%20") + " HTTP/1.1\r\nHost: " + base.getHost() + "\r\nAccept: text/csv\r\n" + TestKeys.AUTHORIZATION + ": " + TestKeys.admin() + "\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII));
         out.flush();
         InputStream in = socket.getInputStream();

@@ -17,6 +17,7 @@ import io.pulse.common.json.Json;
 import io.pulse.stack.testing.KafkaResource;
 import io.pulse.stack.testing.PostgresResource;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
 import java.time.Duration;
@@ -41,6 +42,7 @@ class MetricResourceTest {
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
     private final String air = "airliberty-" + UUID.randomUUID();
     private final String taxi = "taxi-eats-" + UUID.randomUUID();
+    /** The OpenAPI document, on the management interface (the path is relative to its {@code /q}). */
 
     private static BucketUpdate bucket(String client, String minute, Bucket b, Instant updatedAt) {
         Instant start = Instant.parse("2018-12-26T" + minute + ":00Z");

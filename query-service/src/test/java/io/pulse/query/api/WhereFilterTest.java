@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Test;
 class WhereFilterTest {
 
     private static final Pipeline PIPELINE = PipelineLoader.load(PipelineLoader.BUNDLED);
+    /** The defaults of pulse.query.max-boxes and max-box-cells. */
+    private static final WhereFilter.Caps CAPS = new WhereFilter.Caps(10, 100_000);
     private static final String BASE32 = "0123456789bcdefghjkmnpqrstuvwxyz";
 
     /** Geohash as Niemeyer defines it: bits alternate longitude then latitude, halving the range each time. */
@@ -109,7 +111,7 @@ class WhereFilterTest {
 
     private static String refusal(String where) {
         try {
-            WhereFilter.parse(PIPELINE, PIPELINE.metric("trips").orElseThrow(), List.of(where));
+            WhereFilter.parse(PIPELINE, PIPELINE.metric("trips").orElseThrow(), List.of(where), CAPS);
         } catch (ProblemException e) {
             assertThat(e.problem().getStatus()).isEqualTo(400);
             assertThat(e.problem().getExtensions()).containsEntry("parameter", "where");
@@ -133,7 +135,7 @@ class WhereFilterTest {
     @Test
     void boxesAndValuesCombine() {
         WhereFilter f = WhereFilter.parse(PIPELINE, PIPELINE.metric("trips").orElseThrow(),
-                List.of("region:Prague", "origin_cell:bbox(-5.62,42.59,-5.59,42.62)", "origin_cell:u4pru"));
+                List.of("region:Prague", "origin_cell:bbox(-5.62,42.59,-5.59,42.62)", "origin_cell:u4pru"), CAPS);
         assertThat(f.accepted()).containsEntry("region", Set.of("Prague"));
         assertThat(f.accepted().get("origin_cell")).containsExactlyInAnyOrder("ezs42", "u4pru");
         assertThat(f.boxes()).singleElement().satisfies(b -> {
