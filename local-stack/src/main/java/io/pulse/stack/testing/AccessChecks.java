@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Calls for the services' access-control tests, over plain HTTP with exactly the credential given (none of the
@@ -59,15 +60,46 @@ public final class AccessChecks {
         return call(root, new Call("GET", "/q/openapi?format=json"), null, null, null).json();
     }
 
-    /** The operations of the OpenAPI document that do not name the {@code bearer} scheme among their security. */
-    public static List<String> operationsWithoutBearer(JsonNode openApi) {
-        List<String> lacking = new ArrayList<>();
+    /**
+     * What the OpenAPI document lacks to declare the bearer scheme on every operation: the scheme itself, and each
+     * operation that does not name it among its security; empty when nothing is missing.
+     */
+    public static List<String> bearerGaps(URI root) {
+        JsonNode openApi = openApi(root);
+        List<String> gaps = new ArrayList<>();
+        if (!openApi.at("/components/securitySchemes/bearer/scheme").asText().equals("bearer")) {
+            gaps.add("no bearer scheme in components.securitySchemes");
+        }
         openApi.path("paths").fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(op -> {
             if (op.getValue().path("security").findParent("bearer") == null) {
-                lacking.add(op.getKey().toUpperCase(Locale.ROOT) + " " + path.getKey());
+                gaps.add(op.getKey().toUpperCase(Locale.ROOT) + " " + path.getKey());
             }
         }));
-        return lacking;
+        return gaps;
+    }
+
+    /**
+     * Sends every operation with every {@link #refusedCredentials() refused credential} and answers those that were
+     * not refused as they must be: 401, problem+json of type {@code unauthenticated}, {@code WWW-Authenticate: Bearer};
+     * empty when every one was.
+     *
+     * @param contentType the body's type per operation, with a body {@code []}; null: no body
+     */
+    public static List<String> notRefused(URI root, List<Call> operations, Function<Call, String> contentType) {
+        List<String> let = new ArrayList<>();
+        for (Call operation : operations) {
+            refusedCredentials().forEach((credential, authorization) -> {
+                String type = contentType.apply(operation);
+                Answer answer = call(root, operation, authorization, type, type == null ? null : "[]");
+                boolean refused = answer.status() == 401 && answer.contentType().startsWith("application/problem+json")
+                        && answer.json().path("type").asText().endsWith("unauthenticated")
+                        && answer.wwwAuthenticate() != null && answer.wwwAuthenticate().startsWith("Bearer");
+                if (!refused) {
+                    let.add(operation + " with " + credential + ": " + answer.status() + " " + answer.body());
+                }
+            });
+        }
+        return let;
     }
 
     /** Every operation of the service's {@code /q/openapi}, with {@code {name}} path parameters from {@code values}. */

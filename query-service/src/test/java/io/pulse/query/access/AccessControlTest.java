@@ -49,9 +49,7 @@ class AccessControlTest {
 
     @Test
     void openApiDeclaresTheBearerSchemeOnEveryOperation() {
-        JsonNode openApi = AccessChecks.openApi(root);
-        assertThat(openApi.at("/components/securitySchemes/bearer/scheme").asText()).isEqualTo("bearer");
-        assertThat(AccessChecks.operationsWithoutBearer(openApi)).isEmpty();
+        assertThat(AccessChecks.bearerGaps(root)).isEmpty();
     }
 
     @Test
@@ -61,15 +59,7 @@ class AccessControlTest {
         assertThat(operations).extracting(Call::toString).containsExactlyInAnyOrder("GET /v1/metrics",
                 "GET /v1/metrics/plays", "GET /v1/metrics/plays/series", "GET /v1/metrics/plays/moving",
                 "GET /v1/metrics/plays/top", "GET /v1/metrics/plays/export", "GET /v1/metrics/plays/live");
-        for (Call operation : operations) {
-            AccessChecks.refusedCredentials().forEach((credential, authorization) -> {
-                Answer answer = AccessChecks.call(root, operation, authorization, null, null);
-                assertThat(answer.status()).as(operation + " with " + credential).isEqualTo(401);
-                assertThat(answer.contentType()).as(operation + " with " + credential).startsWith("application/problem+json");
-                assertThat(answer.json().path("type").asText()).endsWith("unauthenticated");
-                assertThat(answer.wwwAuthenticate()).startsWith("Bearer");
-            });
-        }
+        assertThat(AccessChecks.notRefused(root, operations, operation -> null)).isEmpty();
     }
 
     @Test
