@@ -22,8 +22,19 @@ public final class Topics {
     public static final String UPLOADS_STATUS = "uploads.status";
 
     private static final String EVENTS_PREFIX = "events.";
+    /** The aggregation's Kafka Streams application id, which starts the names of its internal topics. */
+    private static final String STREAMS_PREFIX = "pulse-aggregation-";
 
     private Topics() {
+    }
+
+    /**
+     * Whether Pulse writes or reads the topic on its own account, so a pipeline may not name it as a source or a sink:
+     * reading one as input, or writing results into one, would corrupt what Pulse keeps there.
+     */
+    public static boolean isPulses(String topic) {
+        return topic.startsWith(EVENTS_PREFIX) || topic.startsWith(STREAMS_PREFIX) || topic.equals(AGGREGATES)
+                || topic.equals(INGEST_REQUESTS) || topic.equals(UPLOADS_STATUS);
     }
 
     /** The topic carrying the canonical events of one type. */

@@ -14,9 +14,11 @@ import java.util.Optional;
  * @param idField   the field identifying an event, if duplicates must be recognised; null otherwise
  * @param keyField  the field whose value keys the Kafka record; null to key by event id
  * @param derived   the fields computed from each valid event at ingest, in file order
+ * @param sourceTopics the Kafka topics ingest reads events of this type from, besides HTTP; each record's value is
+ *                  one JSON event
  */
 public record EventType(String name, JsonNode schema, TimestampSpec timestamp, String idField, String keyField,
-                        List<DerivedField> derived) {
+                        List<DerivedField> derived, List<String> sourceTopics) {
 
     public Optional<DerivedField> derivedField(String field) {
         return derived.stream().filter(d -> d.name().equals(field)).findFirst();

@@ -22,10 +22,12 @@ import java.util.Optional;
  * @param zone            for a granularity of whole days: the zone whose local midnight starts the buckets, so a
  *                        bucket lasts that many local days (a day of 23 or 25 hours across a daylight-saving change);
  *                        null for buckets of exactly {@code granularity}, aligned to the epoch
+ * @param sinkTopics      the Kafka topics each bucket is published to when it becomes final and at each later
+ *                        revision; none if empty
  */
 public record Metric(String name, String from, String valueField, String distinctField, List<String> groupBy,
                      Duration granularity, Duration allowedLateness, List<Aggregation> aggregations,
-                     Duration retention, ZoneId zone) {
+                     Duration retention, ZoneId zone, List<String> sinkTopics) {
 
     private static final long DAY_MILLIS = Duration.ofDays(1).toMillis();
 
@@ -33,6 +35,14 @@ public record Metric(String name, String from, String valueField, String distinc
         if (zone != null && (granularity.toMillis() % DAY_MILLIS != 0 || granularity.toMillis() <= 0)) {
             throw new IllegalArgumentException("a zone applies only to a granularity of whole days, not " + granularity);
         }
+    }
+
+    /** A metric published to no topic. */
+    public Metric(String name, String from, String valueField, String distinctField, List<String> groupBy,
+                  Duration granularity, Duration allowedLateness, List<Aggregation> aggregations, Duration retention,
+                  ZoneId zone) {
+        this(name, from, valueField, distinctField, groupBy, granularity, allowedLateness, aggregations, retention, zone,
+                List.of());
     }
 
     /** A metric whose buckets are aligned to the epoch. */

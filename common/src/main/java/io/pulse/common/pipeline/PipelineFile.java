@@ -15,7 +15,15 @@ record PipelineFile(
             @JsonProperty(value = "timestamp", required = true) TimestampEntry timestamp,
             @JsonProperty("id") String id,
             @JsonProperty("key") String key,
-            @JsonProperty("derived") LinkedHashMap<String, JsonNode> derived) {
+            @JsonProperty("derived") LinkedHashMap<String, JsonNode> derived,
+            @JsonProperty("sources") List<TopicEntry> sources) {
+    }
+
+    /** One source or sink: only Kafka topics so far, written {@code - kafka: { topic: NAME }}. */
+    record TopicEntry(@JsonProperty(value = "kafka", required = true) KafkaEntry kafka) {
+    }
+
+    record KafkaEntry(@JsonProperty(value = "topic", required = true) String topic) {
     }
 
     record TimestampEntry(
@@ -33,6 +41,7 @@ record PipelineFile(
             @JsonProperty("allowed-lateness") String allowedLateness,
             @JsonProperty("aggregations") List<String> aggregations,
             @JsonProperty("retention") String retention,
-            @JsonProperty("zone") String zone) {
+            @JsonProperty("zone") String zone,
+            @JsonProperty("sinks") List<TopicEntry> sinks) {
     }
 }

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.pulse.common.derive.DerivedField;
 import io.pulse.common.derive.DerivedFieldReader;
 import io.pulse.common.derive.InvalidDerivedField;
+import io.pulse.common.Topics;
 import io.pulse.common.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,6 +31,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 
@@ -45,6 +47,8 @@ public final class PipelineLoader {
     private static final String CLASSPATH = "classpath:";
     private static final Set<String> NAMED_FORMATS = Set.of("iso", "epoch-seconds", "epoch-millis");
     private static final Duration DAY = Duration.ofDays(1);
+    /** A name Kafka accepts for a topic. */
+    private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
@@ -87,7 +91,60 @@ public final class PipelineLoader {
         if (file.metrics() != null) {
             file.metrics().forEach((name, entry) -> metrics.put(name, metric(name, entry, types)));
         }
+        checkTopicsApart(types, metrics);
         return new Pipeline(source, Collections.unmodifiableMap(types), Collections.unmodifiableMap(metrics));
+    }
+
+    /** A topic feeds one event type, and no metric publishes into a topic Pulse reads: that would loop. */
+    private void checkTopicsApart(Map<String, EventType> types, Map<String, Metric> metrics) {
+        Map<String, String> readBy = new LinkedHashMap<>();
+        for (EventType type : types.values()) {
+            for (int i = 0; i < type.sourceTopics().size(); i++) {
+                String topic = type.sourceTopics().get(i);
+                String other = readBy.putIfAbsent(topic, type.name());
+                if (other != null) {
+                    throw new PipelineException(source, "event-types." + type.name() + ".sources[" + i + "]",
+                            "topic '" + topic + "' is already a source of event type '" + other + "'",
+                            "read each topic as one event type");
+                }
+            }
+        }
+        for (Metric metric : metrics.values()) {
+            for (int i = 0; i < metric.sinkTopics().size(); i++) {
+                String topic = metric.sinkTopics().get(i);
+                if (readBy.containsKey(topic)) {
+                    throw new PipelineException(source, "metrics." + metric.name() + ".sinks[" + i + "]",
+                            "topic '" + topic + "' is a source of event type '" + readBy.get(topic) + "'",
+                            "publish results to a topic Pulse does not read");
+                }
+            }
+        }
+    }
+
+    /** The topics of a {@code sources} or {@code sinks} list, each named once, none of them Pulse's own. */
+    private List<String> topics(List<PipelineFile.TopicEntry> entries, String at) {
+        if (entries == null) {
+            return List.of();
+        }
+        List<String> topics = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            String where = at + "[" + i + "].kafka.topic";
+            String topic = entries.get(i).kafka().topic();
+            if (topic == null || !TOPIC.matcher(topic).matches() || topic.equals(".") || topic.equals("..")) {
+                throw new PipelineException(source, where, "'" + topic + "' is not a Kafka topic name",
+                        "use up to 249 letters, digits, '.', '_' and '-'");
+            }
+            if (Topics.isPulses(topic)) {
+                throw new PipelineException(source, where, "topic '" + topic + "' is one Pulse keeps for itself",
+                        "name a topic of your own (not events.*, aggregates, ingest.requests, uploads.status or"
+                                + " pulse-aggregation-*)");
+            }
+            if (topics.contains(topic)) {
+                throw new PipelineException(source, where, "topic '" + topic + "' is listed twice", "list it once");
+            }
+            topics.add(topic);
+        }
+        return List.copyOf(topics);
     }
 
     private EventType eventType(String name, PipelineFile.EventTypeEntry entry) {
@@ -109,7 +166,7 @@ public final class PipelineLoader {
             requireField(fields, entry.key(), at + ".key");
         }
         return new EventType(name, schema, new TimestampSpec(ts.field(), formats, zone), entry.id(), entry.key(),
-                derived(entry.derived(), schema, fields, zone, at + ".derived"));
+                derived(entry.derived(), schema, fields, zone, at + ".derived"), topics(entry.sources(), at + ".sources"));
     }
 
     private List<DerivedField> derived(Map<String, JsonNode> declared, JsonNode schema, Set<String> fields, ZoneId zone,
@@ -177,7 +234,7 @@ public final class PipelineLoader {
         List<Aggregation> aggregations = aggregations(entry, at);
         Duration retention = entry.retention() == null ? null : duration(entry.retention(), at + ".retention");
         return new Metric(name, type.name(), entry.value(), entry.distinct(), groupBy, granularity, lateness, aggregations,
-                retention, zone);
+                retention, zone, topics(entry.sinks(), at + ".sinks"));
     }
 
     private List<Aggregation> aggregations(PipelineFile.MetricEntry entry, String at) {

@@ -1,6 +1,7 @@
 package io.pulse.query.api;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import io.pulse.common.bucket.AggregationValues;
 import io.pulse.query.series.GroupBucket;
 import io.pulse.query.series.SeriesCalculator;
 import io.pulse.query.series.SeriesRequest;
@@ -94,7 +95,7 @@ final class ExportWriter implements BucketExport.Rows {
             next = request.from().toEpochMilli();
         }
         fillUntil(start);
-        write(start, SeriesCalculator.value(request.agg(), row.bucket()));
+        write(start, AggregationValues.value(request.agg(), row.bucket()));
         next = after(start);
     }
 

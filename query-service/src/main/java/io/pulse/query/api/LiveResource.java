@@ -2,6 +2,7 @@ package io.pulse.query.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.pulse.common.bucket.AggregationValues;
 import io.pulse.common.bucket.Bucket;
 import io.pulse.common.bucket.BucketKey;
 import io.pulse.common.json.Json;
@@ -187,8 +188,8 @@ public class LiveResource {
             Map<String, Double> values = new LinkedHashMap<>();
             Map<String, Map<String, Double>> error = new LinkedHashMap<>();
             for (Aggregation agg : metric.aggregations()) {
-                values.put(agg.wireName(), SeriesCalculator.value(agg, r.bucket()));
-                Map<String, Double> bound = SeriesCalculator.error(agg, r.bucket());
+                values.put(agg.wireName(), AggregationValues.value(agg, r.bucket()));
+                Map<String, Double> bound = AggregationValues.error(agg, r.bucket());
                 if (bound != null) {
                     error.put(agg.wireName(), bound);
                 }

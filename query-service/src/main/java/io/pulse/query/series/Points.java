@@ -1,5 +1,6 @@
 package io.pulse.query.series;
 
+import io.pulse.common.bucket.AggregationValues;
 import io.pulse.common.bucket.Bucket;
 import io.pulse.common.pipeline.Aggregation;
 import io.pulse.common.window.WindowedPoints;
@@ -38,7 +39,7 @@ public final class Points extends AbstractList<Series.Point> {
         this.times = times;
         this.zone = zone;
         this.agg = agg;
-        this.errorKind = SeriesCalculator.errorKind(agg);
+        this.errorKind = AggregationValues.errorKind(agg);
         this.counts = new long[capacity];
         this.lates = new long[capacity];
         this.revised = new boolean[capacity];
@@ -49,14 +50,14 @@ public final class Points extends AbstractList<Series.Point> {
 
     /** Appends the next point: the value of {@code agg} over the merged buckets it covers. */
     void add(Bucket merged) {
-        Double value = SeriesCalculator.value(agg, merged);
+        Double value = AggregationValues.value(agg, merged);
         counts[size] = merged.count();
         lates[size] = merged.late();
         revised[size] = merged.revised();
         valued[size] = value != null;
         values[size] = value == null ? 0 : value;
         if (errors != null) {
-            errors[size] = SeriesCalculator.errorBound(agg, merged);
+            errors[size] = AggregationValues.errorBound(agg, merged);
         }
         size++;
     }

@@ -56,46 +56,6 @@ public final class SeriesCalculator {
         return points;
     }
 
-    /** The value of {@code agg} over the events of {@code b}; null when it has none. */
-    public static Double value(Aggregation agg, Bucket b) {
-        if (b.count() == 0) {
-            return null;
-        }
-        return switch (agg.kind()) {
-            case COUNT -> (double) b.count();
-            case SUM -> b.sum();
-            case AVG -> b.sum() / b.count();
-            case MIN -> b.min();
-            case MAX -> b.max();
-            case DISTINCT -> b.distinct() == null ? null : b.distinct().estimate();
-            case QUANTILE -> b.quantiles() == null ? null : b.quantiles().quantile(agg.quantile());
-        };
-    }
-
-    /** The error bound of {@link #value} for approximate aggregations ({@link Series.Point#error()}); null when exact. */
-    public static Map<String, Double> error(Aggregation agg, Bucket b) {
-        String kind = errorKind(agg);
-        return kind == null ? null : Map.of(kind, errorBound(agg, b));
-    }
-
-    /** The name of the error bound {@code agg} carries: {@code relative} or {@code rank}; null when exact. */
-    static String errorKind(Aggregation agg) {
-        return switch (agg.kind()) {
-            case DISTINCT -> "relative";
-            case QUANTILE -> "rank";
-            default -> null;
-        };
-    }
-
-    /** The error bound of {@link #value} for an aggregation with an {@link #errorKind}; 0 while exact. */
-    static double errorBound(Aggregation agg, Bucket b) {
-        return switch (agg.kind()) {
-            case DISTINCT -> b.distinct() == null ? 0 : b.distinct().relativeError();
-            case QUANTILE -> b.quantiles() == null ? 0 : b.quantiles().rankError();
-            default -> throw new IllegalArgumentException(agg.wireName() + " is exact");
-        };
-    }
-
     /** Whether a stored group passes the {@code where} filter: one of the accepted values for every field named. */
     public static boolean matches(Map<String, Set<String>> where, Map<String, String> group) {
         return where.entrySet().stream().allMatch(w -> w.getValue().contains(group.get(w.getKey())));
