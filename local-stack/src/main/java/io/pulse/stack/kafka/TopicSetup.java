@@ -15,7 +15,11 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 
-/** Creates the topics a pipeline needs, with their configuration; topics that exist are left as they are. */
+/**
+ * Creates the topics a pipeline needs, with their configuration; topics that exist are left as they are. That
+ * includes the sources and sinks it declares, so that a local stack works out of the box; elsewhere they are the
+ * user's to create.
+ */
 public final class TopicSetup {
 
     private TopicSetup() {
@@ -30,6 +34,10 @@ public final class TopicSetup {
         for (String type : pipeline.eventTypes().keySet()) {
             topics.add(new NewTopic(Topics.events(type), partitions, (short) 1));
         }
+        pipeline.eventTypes().values().forEach(type -> type.sourceTopics()
+                .forEach(topic -> topics.add(new NewTopic(topic, partitions, (short) 1))));
+        pipeline.metrics().values().stream().flatMap(metric -> metric.sinkTopics().stream()).distinct()
+                .forEach(topic -> topics.add(new NewTopic(topic, partitions, (short) 1)));
         topics.add(new NewTopic(Topics.DLQ, 1, (short) 1));
         topics.add(new NewTopic(Topics.LATE, 1, (short) 1));
         topics.add(new NewTopic(Topics.DUPLICATES, 1, (short) 1));
