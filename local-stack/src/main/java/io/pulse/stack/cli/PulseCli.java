@@ -12,6 +12,9 @@ import picocli.CommandLine;
 /** {@code ./pulse}: the local stack and the one-command demo. */
 @Command(name = "pulse", mixinStandardHelpOptions = true, version = "Pulse 0.1.0",
         description = "Real-time event analytics on Kafka, run locally without Docker.",
+        footer = {"", "Kafka's console tools, against the local broker unless --bootstrap-server names another:",
+                "  ./pulse kafka-console-producer --topic TOPIC [their options]",
+                "  ./pulse kafka-console-consumer --topic TOPIC [their options]"},
         subcommands = {UpCommand.class, DemoCommand.class, MovingAverageCommand.class, SendCommand.class, ExportCommand.class, KeyCommand.class})
 public class PulseCli {
 
@@ -47,7 +50,8 @@ public class PulseCli {
         return cli;
     }
 
-    private static void quietLibraryLogging() {
+    /** The launcher's logging: warnings and errors of the libraries only. */
+    static void quietLibraryLogging() {
         try (InputStream in = PulseCli.class.getResourceAsStream("/pulse-logging.properties")) {
             LogManager.getLogManager().readConfiguration(in);
         } catch (IOException e) {

@@ -13,6 +13,8 @@ import picocli.CommandLine.Option;
 /** The flags every command that starts or finds the stack shares. */
 class StackOptions {
 
+    static final String DEFAULT_KAFKA_PORT = "9092";
+
     @Option(names = "--pipeline", paramLabel = "FILE", description = "Pipeline file (default: the bundled pipeline/pulse.yaml).")
     Path pipeline;
 
@@ -22,7 +24,7 @@ class StackOptions {
     @Option(names = "--partitions", defaultValue = "3", description = "Partitions of the event and aggregate topics (default: ${DEFAULT-VALUE}).")
     int partitions;
 
-    @Option(names = "--kafka-port", defaultValue = "9092", description = "Kafka port; the KRaft controller takes the next one (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--kafka-port", defaultValue = DEFAULT_KAFKA_PORT, description = "Kafka port; the KRaft controller takes the next one (default: ${DEFAULT-VALUE}).")
     int kafkaPort;
 
     @Option(names = "--postgres-port", defaultValue = "5433", description = "PostgreSQL port (default: ${DEFAULT-VALUE}).")
