@@ -26,6 +26,8 @@ class KafkaAclTest {
             "aggregation-service", "pulse-aggregation", "query-service", "pulse-query");
     private static final String AGGREGATION_ID = "pulse-aggregation";
     private static final String INGEST_TRANSACTIONS = "pulse-ingest-";
+    /** The consumer groups of Kafka sources: {@code pulse-ingest-source-<type>}. */
+    private static final String INGEST_SOURCE_GROUPS = "pulse-ingest-source-";
 
     /** A grant: resource type, name, whether the name is a prefix, operations. */
     record Acl(String type, String name, boolean prefix, Set<String> operations, boolean deny) {
@@ -54,6 +56,9 @@ class KafkaAclTest {
         ingest.add(Acl.literal("topic", Topics.INGEST_REQUESTS, "Read", "Write"));
         ingest.add(Acl.literal("topic", Topics.UPLOADS_STATUS, "Read", "Write"));
         ingest.add(Acl.prefix("transactionalId", INGEST_TRANSACTIONS, "Write"));
+        // Kafka sources: read in a consumer group per event type, their offsets committed in ingest's transactions.
+        sourceTopics().forEach(t -> ingest.add(Acl.literal("topic", t, "Read")));
+        ingest.add(Acl.prefix("group", INGEST_SOURCE_GROUPS, "Read"));
 
         List<Acl> aggregation = new ArrayList<>();
         eventTopics.forEach(t -> aggregation.add(Acl.literal("topic", t, "Read")));
@@ -64,6 +69,7 @@ class KafkaAclTest {
         aggregation.add(Acl.prefix("topic", AGGREGATION_ID + "-", "Create", "Read", "Write", "Delete", "DescribeConfigs"));
         aggregation.add(Acl.literal("group", AGGREGATION_ID, "Read"));
         aggregation.add(Acl.prefix("transactionalId", AGGREGATION_ID + "-", "Write"));
+        sinkTopics().forEach(t -> aggregation.add(Acl.literal("topic", t, "Write")));
 
         List<Acl> query = new ArrayList<>();
         for (String input : List.of(Topics.AGGREGATES, Topics.DLQ, Topics.DUPLICATES)) {
@@ -84,12 +90,15 @@ class KafkaAclTest {
     /** Resources to ask the authorizer about: Pulse's own and others near them. */
     private static Map<String, List<String>> probes() {
         List<String> topics = new ArrayList<>(eventTopics());
+        topics.addAll(sourceTopics());
+        topics.addAll(sinkTopics());
         topics.addAll(List.of(Topics.DLQ, Topics.LATE, Topics.DUPLICATES, Topics.AGGREGATES, Topics.INGEST_REQUESTS,
                 Topics.UPLOADS_STATUS, "events.unknown", "events", AGGREGATION_ID + "-delivery_time-buckets-changelog",
                 AGGREGATION_ID + "-delivery_time-by-group-repartition", "pulse-aggregationx", "pulse-ingest-x",
                 "pulse-query", "__consumer_offsets", "__transaction_state", "other"));
         return Map.of("topic", topics,
                 "group", List.of(AGGREGATION_ID, "pulse-query", "pulse-query-outcomes", "pulse-ingest",
+                        INGEST_SOURCE_GROUPS + "frame", "pulse-ingest-sourcex",
                         AGGREGATION_ID + "-x", "pulse-query-x", "other"),
                 "transactionalId", List.of("pulse-ingest-ingest-service-5d8f-8081-0",
                         AGGREGATION_ID + "-0b6c1f9e-3f8a-4c4e-9d1e-1d2c3b4a5f6e-1", "pulse-query-0", "pulse-ingest",
@@ -153,6 +162,14 @@ class KafkaAclTest {
         List<Acl> ingestAcls = granted.get(USERS.get("ingest-service"));
         require(problems, ingestAcls, "ingest-service", "transactionalId", prefix + "-0", "Write");
         eventTopics().forEach(t -> require(problems, ingestAcls, "ingest-service", "topic", t, "Write"));
+        // The pipeline's Kafka sources and sinks.
+        sourceTopics().forEach(t -> require(problems, ingestAcls, "ingest-service", "topic", t, "Read"));
+        PipelineLoader.load(PipelineLoader.BUNDLED).eventTypes().values().stream()
+                .filter(type -> !type.sourceTopics().isEmpty()).forEach(type -> require(problems, ingestAcls,
+                        "ingest-service", "group", INGEST_SOURCE_GROUPS + type.name(), "Read"));
+        sinkTopics().forEach(t -> require(problems, aggregationAcls, "aggregation-service", "topic", t, "Write"));
+        assertThat(sourceTopics()).as("the bundled pipeline has a source").isNotEmpty();
+        assertThat(sinkTopics()).as("the bundled pipeline has a sink").isNotEmpty();
         assertThat(problems).isEmpty();
     }
 
@@ -240,5 +257,15 @@ class KafkaAclTest {
     private static List<String> eventTopics() {
         return PipelineLoader.load(PipelineLoader.BUNDLED).eventTypes().keySet().stream().map(Topics::events)
                 .sorted().toList();
+    }
+
+    private static List<String> sourceTopics() {
+        return PipelineLoader.load(PipelineLoader.BUNDLED).eventTypes().values().stream()
+                .flatMap(type -> type.sourceTopics().stream()).sorted().toList();
+    }
+
+    private static List<String> sinkTopics() {
+        return PipelineLoader.load(PipelineLoader.BUNDLED).metrics().values().stream()
+                .flatMap(metric -> metric.sinkTopics().stream()).distinct().sorted().toList();
     }
 }

@@ -320,6 +320,8 @@ class OverlayMatchesServicesTest {
         Pipeline pipeline = PipelineLoader.load(PipelineLoader.BUNDLED);
         Map<String, String> expected = new TreeMap<>();
         pipeline.eventTypes().keySet().forEach(type -> expected.put(Topics.events(type), "delete"));
+        pipeline.eventTypes().values().forEach(type -> type.sourceTopics().forEach(t -> expected.put(t, "delete")));
+        pipeline.metrics().values().forEach(metric -> metric.sinkTopics().forEach(t -> expected.put(t, "compact")));
         expected.put(Topics.DLQ, "delete");
         expected.put(Topics.LATE, "delete");
         expected.put(Topics.DUPLICATES, "delete");

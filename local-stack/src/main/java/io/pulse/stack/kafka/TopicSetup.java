@@ -36,8 +36,10 @@ public final class TopicSetup {
         }
         pipeline.eventTypes().values().forEach(type -> type.sourceTopics()
                 .forEach(topic -> topics.add(new NewTopic(topic, partitions, (short) 1))));
+        // A sink record is keyed by its bucket: compaction keeps each bucket's latest revision.
         pipeline.metrics().values().stream().flatMap(metric -> metric.sinkTopics().stream()).distinct()
-                .forEach(topic -> topics.add(new NewTopic(topic, partitions, (short) 1)));
+                .forEach(topic -> topics.add(new NewTopic(topic, partitions, (short) 1)
+                        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))));
         topics.add(new NewTopic(Topics.DLQ, 1, (short) 1));
         topics.add(new NewTopic(Topics.LATE, 1, (short) 1));
         topics.add(new NewTopic(Topics.DUPLICATES, 1, (short) 1));
