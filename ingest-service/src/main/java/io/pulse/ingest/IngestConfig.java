@@ -38,10 +38,17 @@ public interface IngestConfig {
     /**
      * Transactional producers shared by the requests and uploads of this instance: each request is one Kafka
      * transaction, and a producer runs one transaction at a time, so this many requests are written at once; the
-     * others wait for a free one up to the ack timeout.
+     * others wait for a free one up to the ack timeout. Each event type with Kafka sources adds one for its reader.
      */
     @WithDefault("4")
     int producerPoolSize();
+
+    /**
+     * Most records of a Kafka source read in one poll, and so written in one Kafka transaction with their offsets:
+     * larger transactions cost fewer commits, smaller ones less work redone after a failure.
+     */
+    @WithDefault("2000")
+    int sourcePollRecords();
 
     /**
      * The start of the pool's transactional ids (the pool slot's number follows). Stable across restarts of one

@@ -24,11 +24,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Reads a body as items. NDJSON is read line by line and each line stands alone, so a malformed line (bad JSON,
  * bytes that are not UTF-8, a line too long) is one rejected item. A JSON document is read whole before any item is
- * handed on: a syntax error anywhere makes the request a 400 and nothing of it is sent.
+ * handed on: a syntax error anywhere makes the request a 400 and nothing of it is sent. A Kafka source record's value
+ * stands alone as an NDJSON line does.
  */
 public final class BodyReader {
 
@@ -107,22 +110,6 @@ public final class BodyReader {
         String text() {
             return new String(bytes, 0, length, StandardCharsets.UTF_8);
         }
-
-        boolean isUtf8() {
-            int i = 0;
-            while (i < length && bytes[i] >= 0) {
-                i++;
-            }
-            if (i == length) {
-                return true;
-            }
-            try {
-                strictUtf8().decode(ByteBuffer.wrap(bytes, 0, length));
-                return true;
-            } catch (CharacterCodingException e) {
-                return false;
-            }
-        }
     }
 
     private static void handleLine(long number, LineBuffer line, ItemHandler handler) {
@@ -144,26 +131,70 @@ public final class BodyReader {
                             + " bytes; only its beginning is kept")));
             return;
         }
-        if (!line.isUtf8()) {
-            handler.malformed(number, line.text(), List.of(new FieldError("",
-                    "line " + number + " holds bytes that are not valid UTF-8; NDJSON is UTF-8")));
+        readStandalone(number, line.bytes, start, end, line::text, new Wording("line " + number, "NDJSON is UTF-8",
+                "NDJSON takes one per line", at -> "line " + number + ", column " + at.getColumnNr()), handler);
+    }
+
+    /**
+     * One Kafka record's value as one item, checked as an NDJSON line is: UTF-8, one JSON value; its mistakes are
+     * placed by line and column within the value, which may span lines.
+     */
+    public static void readRecordValue(long index, byte[] value, ItemHandler handler) {
+        readStandalone(index, value, 0, value.length, () -> new String(value, StandardCharsets.UTF_8),
+                new Wording("the record's value", "a source record's value is UTF-8",
+                        "a source record holds one event", at -> "line " + at.getLineNr() + ", column "
+                        + at.getColumnNr() + " of the record's value"), handler);
+    }
+
+    /** How the mistakes of an item standing alone are worded: what it is, the rules it broke, where in it. */
+    private record Wording(String what, String utf8Rule, String oneValueRule, Function<JsonLocation, String> at) {
+    }
+
+    /**
+     * An item standing alone in {@code bytes[start, end)}; {@code text} gives the whole of it (bad bytes replaced)
+     * for a rejected item's dead letter.
+     */
+    private static void readStandalone(long index, byte[] bytes, int start, int end, Supplier<String> text,
+                                       Wording wording, ItemHandler handler) {
+        if (!isUtf8(bytes, start, end)) {
+            handler.malformed(index, text.get(), List.of(new FieldError("",
+                    wording.what() + " holds bytes that are not valid UTF-8; " + wording.utf8Rule())));
             return;
         }
-        try (JsonParser parser = Json.MAPPER.createParser(line.bytes, start, end - start)) {
+        try (JsonParser parser = Json.MAPPER.createParser(bytes, start, end - start)) {
             try {
                 JsonNode item = parser.readValueAsTree();
-                if (parser.nextToken() != null) {
-                    handler.malformed(number, line.text(), List.of(new FieldError("", "line " + number
-                            + " holds more than one JSON value; NDJSON takes one per line")));
+                if (item == null) {
+                    handler.malformed(index, text.get(), List.of(new FieldError("",
+                            wording.what() + " is empty; " + wording.oneValueRule())));
+                } else if (parser.nextToken() != null) {
+                    handler.malformed(index, text.get(), List.of(new FieldError("", wording.what()
+                            + " holds more than one JSON value; " + wording.oneValueRule())));
                 } else {
-                    handler.item(number, line::text, item);
+                    handler.item(index, text, item);
                 }
             } catch (JsonProcessingException e) {
-                handler.malformed(number, line.text(), List.of(new FieldError("", "malformed JSON at line " + number
-                        + ", column " + where(e, parser).getColumnNr() + ": " + e.getOriginalMessage())));
+                handler.malformed(index, text.get(), List.of(new FieldError("", "malformed JSON at "
+                        + wording.at().apply(where(e, parser)) + ": " + e.getOriginalMessage())));
             }
         } catch (IOException e) {
             throw new IllegalStateException("reading bytes in memory cannot fail", e);
+        }
+    }
+
+    private static boolean isUtf8(byte[] bytes, int start, int end) {
+        int i = start;
+        while (i < end && bytes[i] >= 0) {
+            i++;
+        }
+        if (i == end) {
+            return true;
+        }
+        try {
+            strictUtf8().decode(ByteBuffer.wrap(bytes, start, end - start));
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
         }
     }
 

@@ -12,9 +12,14 @@ import io.pulse.ingest.IngestConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
 
 /**
@@ -107,6 +112,21 @@ public class EventRouter {
             send(new ProducerRecord<>(Topics.INGEST_REQUESTS, idempotencyKey, reply));
         }
 
+        /**
+         * Puts the consumer's offsets past the records this transaction was made from into it (KIP-447): the records
+         * and the offsets are committed together or not at all, so each consumed record yields its output once.
+         * The group's metadata lets the coordinator refuse the commit of a consumer that lost its partitions.
+         */
+        public void consumed(Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group)
+                throws DeliveryException {
+            try {
+                producer().sendOffsetsToTransaction(offsets, group);
+            } catch (KafkaException e) {
+                abort();
+                throw new DeliveryException("Kafka refused the consumed offsets: " + e.getMessage(), e);
+            }
+        }
+
         private void begin() throws DeliveryException, InterruptedException {
             slot = pool.borrow(config.ackTimeout());
             try {
@@ -118,7 +138,8 @@ public class EventRouter {
             acks = new Acknowledgements();
         }
 
-        private void send(ProducerRecord<String, byte[]> record) {
+        /** The producer of this delivery's transaction, begun now if an upload's previous one was committed. */
+        private Producer<String, byte[]> producer() {
             if (slot == null) {
                 try {
                     begin();
@@ -129,12 +150,17 @@ public class EventRouter {
                     throw new IllegalStateException("interrupted while waiting for a Kafka producer", e);
                 }
             }
+            return slot.producer();
+        }
+
+        private void send(ProducerRecord<String, byte[]> record) {
+            Producer<String, byte[]> producer = producer();
             records++;
             acks.sent();
             long start = System.nanoTime();
             Acknowledgements current = acks;
             try {
-                slot.producer().send(record, (metadata, exception) -> {
+                producer.send(record, (metadata, exception) -> {
                     if (exception == null) {
                         latency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
                     }

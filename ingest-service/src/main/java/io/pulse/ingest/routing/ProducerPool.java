@@ -1,5 +1,6 @@
 package io.pulse.ingest.routing;
 
+import io.pulse.common.pipeline.Pipeline;
 import io.pulse.ingest.IngestConfig;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,6 +23,9 @@ import org.jboss.logging.Logger;
  * chunk borrows one for its transaction and gives it back after the commit or abort. Each slot keeps its
  * transactional id for the life of the instance and across restarts ({@code <prefix>-<slot>}): opening a slot's
  * producer aborts what a crashed predecessor left open under the same id, and waits for a commit it had begun.
+ *
+ * <p>Each event type read from Kafka sources adds one slot: its consumer loop holds at most one producer at a time,
+ * so requests and uploads keep {@code pulse.ingest.producer-pool-size} slots however busy the sources are.
  */
 @ApplicationScoped
 public class ProducerPool {
@@ -34,6 +38,9 @@ public class ProducerPool {
     @Inject
     IngestConfig config;
 
+    @Inject
+    Pipeline pipeline;
+
     @ConfigProperty(name = "quarkus.http.port")
     int httpPort;
 
@@ -43,14 +50,19 @@ public class ProducerPool {
     private synchronized BlockingQueue<Slot> free() {
         if (free == null) {
             String prefix = config.transactionalIdPrefix().orElseGet(() -> "pulse-ingest-" + hostName() + "-" + httpPort);
-            free = new ArrayBlockingQueue<>(config.producerPoolSize());
-            for (int i = 0; i < config.producerPoolSize(); i++) {
+            free = new ArrayBlockingQueue<>(size());
+            for (int i = 0; i < size(); i++) {
                 Slot slot = new Slot(prefix + "-" + i);
                 slots.add(slot);
                 free.add(slot);
             }
         }
         return free;
+    }
+
+    private int size() {
+        long sourced = pipeline.eventTypes().values().stream().filter(type -> !type.sourceTopics().isEmpty()).count();
+        return config.producerPoolSize() + (int) sourced;
     }
 
     private static String hostName() {
@@ -70,7 +82,7 @@ public class ProducerPool {
      * this instance left behind, so what is committed can be read before the first request is served.
      */
     public void openAll() throws InterruptedException {
-        int size = config.producerPoolSize();
+        int size = size();
         List<Slot> opened = new ArrayList<>();
         try {
             while (opened.size() < size) {
@@ -91,7 +103,7 @@ public class ProducerPool {
         Slot slot = free().poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
         if (slot == null) {
             throw new DeliveryException("no Kafka producer was free within " + timeout.toSeconds() + " s ("
-                    + config.producerPoolSize() + " requests are being written)", null);
+                    + size() + " transactions are being written)", null);
         }
         try {
             slot.producer();

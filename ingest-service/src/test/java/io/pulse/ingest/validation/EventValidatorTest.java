@@ -58,6 +58,10 @@ class EventValidatorTest {
             return 1;
         }
 
+        public int sourcePollRecords() {
+            return 10;
+        }
+
         public Optional<String> transactionalIdPrefix() {
             return Optional.empty();
         }
