@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.pulse.common.Topics;
 import io.pulse.common.bucket.BucketUpdate;
@@ -26,7 +27,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
-/** The service wired to a real broker: canonical events in, bucket updates out, health reported. */
+/** The service wired to a real broker: canonical events in, bucket updates and sink records out, health reported. */
 @QuarkusTest
 @QuarkusTestResource(KafkaResource.class)
 @QuarkusTestResource(StateDirResource.class)
@@ -62,6 +63,43 @@ class AggregationServiceTest {
         // (readiness 503, rightly); it must come back without help.
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
                 given().when().get(ready).then().statusCode(200));
+    }
+
+    @Test
+    void aFinalMinuteOfFramesIsPublishedToTheSinkTopic() throws Exception {
+        Instant minute = Instant.parse("2019-03-04T10:20:00Z");
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaResource.broker().bootstrapServers()),
+                new StringSerializer(), new StringSerializer())) {
+            // One record key for all, so one source partition: its clock alone decides when the minute is final.
+            List<String> users = List.of("u1", "u2", "u1");
+            for (int i = 0; i < users.size(); i++) {
+                send(producer, users.get(i), minute.plusSeconds(10L * i));
+            }
+            send(producer, "u3", minute.plus(Duration.ofMinutes(7)));   // past the end and the 5 m of lateness
+        }
+
+        JsonNode record = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .until(() -> sinkRecord(minute), r -> r != null);
+        assertThat(record.path("metric").asText()).isEqualTo("unique_users");
+        assertThat(record.path("count").asLong()).isEqualTo(3);
+        assertThat(record.path("values").path("distinct").asDouble()).isEqualTo(2.0);
+        assertThat(record.path("final").asBoolean()).isTrue();
+        assertThat(record.path("revision").asLong()).isZero();
+    }
+
+    private static void send(KafkaProducer<String, String> producer, String uid, Instant ts) throws Exception {
+        var attrs = JsonNodeFactory.instance.objectNode().put("uid", uid).put("ts", ts.getEpochSecond());
+        var frame = new CanonicalEvent(UUID.randomUUID().toString(), "frame", ts.toEpochMilli(), attrs);
+        producer.send(new ProducerRecord<>(Topics.events("frame"), "frames", Json.writeString(frame))).get();
+    }
+
+    /** The committed record of unique_users_per_minute for the minute, by its key; null while there is none. */
+    private static JsonNode sinkRecord(Instant minute) {
+        String key = "{\"metric\":\"unique_users\",\"group\":{},\"ts\":\"" + minute + "\"}";
+        return TopicReader.readAll(KafkaResource.broker().bootstrapServers(), "unique_users_per_minute").stream()
+                .filter(r -> key.equals(r.key())).map(r -> Json.read(r.value(), JsonNode.class)).findFirst()
+                .orElse(null);
     }
 
     private static BucketUpdate latest(String client) {

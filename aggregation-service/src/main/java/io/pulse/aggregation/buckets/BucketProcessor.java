@@ -293,27 +293,4 @@ public final class BucketProcessor implements Processor<String, CanonicalEvent, 
     private SortedMap<String, String> group(CanonicalEvent event) {
         return group(metric, event);
     }
-
-    /** Keys ordered by bucket start, so closing and forgetting are range scans. */
-    static final class StoreKeys {
-        static final String FIRST = "";
-
-        private StoreKeys() {
-        }
-
-        static String of(long start, String groupJson) {
-            return prefix(start) + "|" + groupJson;
-        }
-
-        /** Every key of a bucket starting at or before {@code start} sorts below this. */
-        static String upTo(long start) {
-            return prefix(start) + "}";
-        }
-
-        /** Sign-flipped hex keeps negative (pre-1970) starts in order too. */
-        private static String prefix(long start) {
-            String hex = Long.toHexString(start ^ Long.MIN_VALUE);
-            return "0".repeat(16 - hex.length()) + hex;
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package io.pulse.aggregation.topology;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pulse.aggregation.buckets.BucketCache;
 import io.pulse.aggregation.buckets.BucketProcessor;
@@ -11,6 +12,10 @@ import io.pulse.aggregation.dedup.DuplicateFilter;
 import io.pulse.aggregation.dedup.Seen;
 import io.pulse.aggregation.serde.JsonSerde;
 import io.pulse.aggregation.serde.StoredBucketSerde;
+import io.pulse.aggregation.sink.PublishedBucket;
+import io.pulse.aggregation.sink.SinkBucket;
+import io.pulse.aggregation.sink.SinkKey;
+import io.pulse.aggregation.sink.SinkPublisher;
 import io.pulse.common.Topics;
 import io.pulse.common.bucket.BucketUpdate;
 import io.pulse.common.event.CanonicalEvent;
@@ -43,13 +48,16 @@ import org.apache.kafka.streams.state.Stores;
  * numbers beyond a double and events too far in the future go to {@code events.dlq} ({@link EventScreen}); repeated
  * ids are counted once (a copy of each repeat goes to {@code events.duplicates}); and every metric on the type keeps
  * its buckets per group, publishing changed buckets and revisions to {@code aggregates} and a copy of each late event
- * to {@code events.late}.
+ * to {@code events.late}; a metric with sinks also publishes its final buckets whole to its sink topics.
  */
 public final class MetricsTopology {
 
     public static final Serde<CanonicalEvent> EVENTS = JsonSerde.of(CanonicalEvent.class);
     static final Serde<StoredBucket> STORED = new StoredBucketSerde();
     static final Serde<BucketUpdate> UPDATES = JsonSerde.of(BucketUpdate.class);
+    static final Serde<SinkKey> SINK_KEYS = JsonSerde.of(SinkKey.class);
+    static final Serde<SinkBucket> SINK_BUCKETS = JsonSerde.of(SinkBucket.class);
+    static final Serde<PublishedBucket> PUBLISHED = JsonSerde.of(PublishedBucket.class);
 
     private final Pipeline pipeline;
     private final TopologySettings settings;
@@ -146,11 +154,50 @@ public final class MetricsTopology {
                         .mapValues(e -> Json.writeString(((Emitted.Late) e).late()), Named.as(name + "-late-json"))
                         .to(Topics.LATE, Produced.with(Serdes.String(), Serdes.String()).withName(name + "-to-late")),
                         "late"))
-                .defaultBranch(Branched.withConsumer(updates -> updates
-                        .mapValues(e -> ((Emitted.Update) e).update(), Named.as(name + "-update"))
-                        .to(Topics.AGGREGATES, Produced.with(Serdes.String(), UPDATES).withName(name + "-to-aggregates")
-                                .withStreamPartitioner(new BucketPartitioner())),
-                        "updates"));
+                .defaultBranch(Branched.withConsumer(emittedUpdates -> {
+                    KStream<String, BucketUpdate> updates = emittedUpdates
+                            .mapValues(e -> ((Emitted.Update) e).update(), Named.as(name + "-update"));
+                    updates.to(Topics.AGGREGATES, Produced.with(Serdes.String(), UPDATES)
+                            .withName(name + "-to-aggregates").withStreamPartitioner(new BucketPartitioner()));
+                    if (!metric.sinkTopics().isEmpty()) {
+                        sinks(updates, metric);
+                    }
+                }, "updates"));
+    }
+
+    /**
+     * Beside {@code aggregates}, in the bucket processor's sub-topology: its task owns every update of a bucket, and
+     * the sink store commits with the records in the same transaction.
+     */
+    private void sinks(KStream<String, BucketUpdate> updates, Metric metric) {
+        String name = metric.name();
+        KStream<SinkKey, SinkBucket> records = updates.process(sinkPublisher(metric), Named.as(name + "-sink-publisher"));
+        for (String topic : metric.sinkTopics()) {
+            Counter written = Counter.builder("pulse.aggregation.sink.records").tags("metric", name, "topic", topic)
+                    .description("Records of final buckets handed to the producer for a sink topic. A transaction "
+                            + "that aborts (a crash, a rebalance) is processed again and its records counted again, "
+                            + "so this can exceed the records committed on the topic.")
+                    .register(registry);
+            records.peek((key, value) -> written.increment(), Named.as(name + "-count-" + topic))
+                    .to(topic, Produced.with(SINK_KEYS, SINK_BUCKETS).withName(name + "-to-" + topic));
+        }
+    }
+
+    private ProcessorSupplier<String, BucketUpdate, SinkKey, SinkBucket> sinkPublisher(Metric metric) {
+        String store = StateNames.sinkPublished(metric);
+        return new ProcessorSupplier<>() {
+            @Override
+            public SinkPublisher get() {
+                return new SinkPublisher(metric, store);
+            }
+
+            @Override
+            public Set<StoreBuilder<?>> stores() {
+                // JSON, unlike the bucket store: written once per publication of a final bucket, not per event.
+                return Set.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store), Serdes.String(),
+                        PUBLISHED));
+            }
+        };
     }
 
     private ProcessorSupplier<String, CanonicalEvent, String, Emitted> bucketProcessor(Metric metric, boolean repartitioned) {

@@ -20,6 +20,11 @@ public final class StateNames {
         return new BucketStores(name + "-buckets", name + "-changed", name + "-revisions", name + "-source-clocks");
     }
 
+    /** The buckets of one metric last published to its sink topics, with their publication numbers. */
+    public static String sinkPublished(Metric metric) {
+        return metric.name() + "-sink-published";
+    }
+
     /** The event ids of one type seen recently, by time slot. */
     public static String seenIds(EventType type) {
         return type.name() + "-seen-id-slots";

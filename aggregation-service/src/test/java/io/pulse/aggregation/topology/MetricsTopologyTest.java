@@ -15,7 +15,6 @@ import io.pulse.common.pipeline.Pipeline;
 import io.pulse.common.pipeline.PipelineLoader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,12 +25,10 @@ import java.util.Arrays;
 import java.util.DoubleSummaryStatistics;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -83,23 +80,8 @@ class MetricsTopologyTest {
                 """);
     }
 
-    /** A pipeline of translation_delivered with {@code metrics}, YAML indented as under 'metrics:'. */
     private Pipeline pipeline(String metrics) throws IOException {
-        String schema;
-        try (var in = getClass().getClassLoader().getResourceAsStream("pulse/schemas/translation_delivered.schema.json")) {
-            schema = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        Path file = dir.resolve("pipeline.yaml");
-        Files.writeString(file, """
-                event-types:
-                  translation_delivered:
-                    schema: %s
-                    timestamp: {field: timestamp, formats: ["yyyy-MM-dd HH:mm:ss[.SSSSSS]"]}
-                    id: translation_id
-                    key: client_name
-                metrics:
-                """.formatted(schema.replace("\n", " ")) + metrics);
-        return PipelineLoader.load(file.toString());
+        return TopologyFixture.translationDelivered(dir, metrics);
     }
 
     @BeforeEach
@@ -112,13 +94,8 @@ class MetricsTopologyTest {
         if (driver != null) {
             driver.close();
         }
-        var settings = new TopologySettings(EMIT, Duration.ofHours(1), Duration.ofMinutes(5));
-        var topology = new MetricsTopology(pipeline, settings, Clock.fixed(NOW, ZoneOffset.UTC), registry).build();
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state").toString());
-        driver = new TopologyTestDriver(topology, props, NOW);
+        driver = TopologyFixture.driver(pipeline, new TopologySettings(EMIT, Duration.ofHours(1), Duration.ofMinutes(5)),
+                NOW, registry, dir);
         events = driver.createInputTopic(Topics.events("translation_delivered"), Serdes.String().serializer(),
                 MetricsTopology.EVENTS.serializer());
         aggregates = driver.createOutputTopic(Topics.AGGREGATES, Serdes.String().deserializer(), Serdes.String().deserializer());

@@ -1,6 +1,8 @@
 package io.pulse.common.bucket;
 
 import io.pulse.common.pipeline.Aggregation;
+import io.pulse.common.pipeline.Metric;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -10,6 +12,27 @@ import java.util.Map;
 public final class AggregationValues {
 
     private AggregationValues() {
+    }
+
+    /** Every aggregation the metric keeps, by its name in {@code agg}, in the pipeline file's order: {@link #value}s. */
+    public static Map<String, Double> values(Metric metric, Bucket b) {
+        Map<String, Double> values = new LinkedHashMap<>();
+        for (Aggregation agg : metric.aggregations()) {
+            values.put(agg.wireName(), value(agg, b));
+        }
+        return values;
+    }
+
+    /** The {@link #error} bound of each approximate aggregation the metric keeps, by its name; empty when none is. */
+    public static Map<String, Map<String, Double>> errors(Metric metric, Bucket b) {
+        Map<String, Map<String, Double>> errors = new LinkedHashMap<>();
+        for (Aggregation agg : metric.aggregations()) {
+            Map<String, Double> bound = error(agg, b);
+            if (bound != null) {
+                errors.put(agg.wireName(), bound);
+            }
+        }
+        return errors;
     }
 
     /** The value of {@code agg} over the events of {@code b}; null when it has none. */

@@ -6,7 +6,6 @@ import io.pulse.common.bucket.AggregationValues;
 import io.pulse.common.bucket.Bucket;
 import io.pulse.common.bucket.BucketKey;
 import io.pulse.common.json.Json;
-import io.pulse.common.pipeline.Aggregation;
 import io.pulse.common.pipeline.Metric;
 import io.pulse.common.pipeline.Pipeline;
 import io.pulse.query.QueryConfig;
@@ -185,18 +184,9 @@ public class LiveResource {
                              @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Map<String, Double>> error,
                              long late, boolean revised, @JsonProperty("final") boolean isFinal) {
         static LiveBucket of(Metric metric, SortedMap<String, String> group, Instant start, RollUp r) {
-            Map<String, Double> values = new LinkedHashMap<>();
-            Map<String, Map<String, Double>> error = new LinkedHashMap<>();
-            for (Aggregation agg : metric.aggregations()) {
-                values.put(agg.wireName(), AggregationValues.value(agg, r.bucket()));
-                Map<String, Double> bound = AggregationValues.error(agg, r.bucket());
-                if (bound != null) {
-                    error.put(agg.wireName(), bound);
-                }
-            }
             return new LiveBucket(metric.name(), group, start, Instant.ofEpochMilli(metric.bucketEnd(start.toEpochMilli())),
-                    r.bucket().count(),
-                    values, error, r.bucket().late(), r.bucket().revised(), r.isFinal());
+                    r.bucket().count(), AggregationValues.values(metric, r.bucket()),
+                    AggregationValues.errors(metric, r.bucket()), r.bucket().late(), r.bucket().revised(), r.isFinal());
         }
     }
 }
