@@ -45,6 +45,11 @@ final class SourceTransaction {
         this.router = router;
         this.registry = registry;
         this.config = config;
+        // Exported at 0 from the start, so that a rate or an alert over them has a series before the first record.
+        for (String topic : type.sourceTopics()) {
+            counter(topic, "accepted");
+            counter(topic, "dead_letter");
+        }
     }
 
     /** Commits the records with the offsets, or throws with nothing of them committed. */
