@@ -6,6 +6,7 @@ import io.pulse.stack.Ports;
 import io.pulse.stack.StackConfig;
 import io.pulse.stack.services.Service;
 import io.pulse.stack.services.ServiceProcess;
+import io.pulse.stack.testing.PrometheusSamples;
 import io.pulse.stack.testing.RealShapedFrames;
 import io.pulse.stack.testing.TopicReader;
 import java.io.IOException;
@@ -87,8 +88,7 @@ class KafkaSourceBenchmark {
     private static long committed(ServiceProcess ingest) throws IOException, InterruptedException {
         String metrics = HTTP.send(HttpRequest.newBuilder(URI.create(ingest.managementUrl() + "/q/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
-        return (long) metrics.lines().filter(l -> l.startsWith("pulse_ingest_source_records_total{"))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        return (long) PrometheusSamples.sum(metrics, "pulse_ingest_source_records_total");
     }
 
     private static void produce(String bootstrap) {

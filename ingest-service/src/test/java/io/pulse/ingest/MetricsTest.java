@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.pulse.stack.testing.KafkaResource;
+import io.pulse.stack.testing.PrometheusSamples;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -33,11 +34,8 @@ class MetricsTest {
 
     /** The sum of the samples of a Prometheus metric whose labels include every given {@code name="value"}. */
     private double sample(String metric, String... labels) {
-        String text = given().when().get(metrics).then().statusCode(200).extract().asString();
-        return Arrays.stream(text.split("\n"))
-                .filter(l -> l.startsWith(metric + "{") || l.startsWith(metric + " "))
-                .filter(l -> Arrays.stream(labels).allMatch(l::contains))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        return PrometheusSamples.sum(given().when().get(metrics).then().statusCode(200).extract().asString(), metric,
+                labels);
     }
 
     private List<Double> samples(String... metricAndLabels) {

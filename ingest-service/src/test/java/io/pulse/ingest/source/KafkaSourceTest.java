@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pulse.common.Topics;
 import io.pulse.common.pipeline.Pipeline;
 import io.pulse.stack.testing.KafkaResource;
+import io.pulse.stack.testing.PrometheusSamples;
 import io.pulse.stack.testing.RealShapedFrames;
 import io.pulse.stack.testing.TopicReader;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -18,7 +19,6 @@ import jakarta.inject.Inject;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -98,11 +98,8 @@ class KafkaSourceTest {
 
     /** The sum of the samples of a Prometheus metric whose labels include every given {@code name="value"}. */
     private double sample(String metric, String... labels) {
-        String text = given().when().get(metrics).then().statusCode(200).extract().asString();
-        return Arrays.stream(text.split("\n"))
-                .filter(l -> l.startsWith(metric + "{") || l.startsWith(metric + " "))
-                .filter(l -> Arrays.stream(labels).allMatch(l::contains))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        return PrometheusSamples.sum(given().when().get(metrics).then().statusCode(200).extract().asString(), metric,
+                labels);
     }
 
     private double sourceRecords(String outcome) {
