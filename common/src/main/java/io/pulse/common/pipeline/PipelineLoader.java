@@ -70,7 +70,8 @@ public final class PipelineLoader {
             file = YAML.readValue(in, PipelineFile.class);
         } catch (UnrecognizedPropertyException e) {
             throw new PipelineException(source, path(e), "unknown field '" + e.getPropertyName() + "'",
-                    "use one of " + e.getKnownPropertyIds() + " or remove it");
+                    "use one of " + e.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList()
+                            + " or remove it");
         } catch (MismatchedInputException e) {
             throw new PipelineException(source, path(e), e.getOriginalMessage().split("\n")[0],
                     "write the value in the form the pipeline file documents (see pipeline/pulse.yaml)");

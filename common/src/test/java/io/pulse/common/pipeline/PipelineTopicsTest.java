@@ -88,6 +88,14 @@ class PipelineTopicsTest {
     }
 
     @Test
+    void aMisspeltKeyIsNamedWithTheKeysAMetricTakesInOrder() {
+        assertThatThrownBy(() -> load("", "sink: [{kafka: {topic: users}}]"))
+                .hasMessageContaining("metrics.users.sink': unknown field 'sink'")
+                .hasMessageContaining("use one of [aggregations, allowed-lateness, distinct, from, granularity,"
+                        + " group-by, retention, sinks, value, zone]");
+    }
+
+    @Test
     void aTopicListedTwiceOrReadAsTwoTypesIsRefused() {
         assertThatThrownBy(() -> load("sources: [{kafka: {topic: raw}}, {kafka: {topic: raw}}]", ""))
                 .hasMessageContaining("event-types.frame.sources[1].kafka.topic")
