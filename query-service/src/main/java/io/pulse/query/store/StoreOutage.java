@@ -5,7 +5,10 @@ import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Optional;
+import java.util.Set;
 import org.hibernate.exception.JDBCConnectionException;
 
 /**
@@ -22,9 +25,17 @@ public class StoreOutage {
 
     private volatile Since current;
 
-    /** Whether {@code failure}, or one of its causes, says the database cannot be reached or is going away. */
+    /**
+     * Whether {@code failure}, one of its causes or an exception suppressed by one of them says the database cannot
+     * be reached or is going away. A connection lost during the commit reaches here as the transaction manager's
+     * RollbackException, which keeps the driver's exception as a suppressed one, not as its cause.
+     */
     public static boolean isOutage(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
+        return isOutage(failure, Collections.newSetFromMap(new IdentityHashMap<>()));
+    }
+
+    private static boolean isOutage(Throwable failure, Set<Throwable> seen) {
+        for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
             if (t instanceof JDBCConnectionException || t instanceof SQLTransientConnectionException
                     || t instanceof SQLNonTransientConnectionException) {
                 return true;
@@ -37,8 +48,10 @@ public class StoreOutage {
                     return true;
                 }
             }
-            if (t.getCause() == t) {
-                break;
+            for (Throwable suppressed : t.getSuppressed()) {
+                if (isOutage(suppressed, seen)) {
+                    return true;
+                }
             }
         }
         return false;
