@@ -4,6 +4,7 @@ import io.pulse.common.event.FieldError;
 import io.pulse.ingest.intake.ItemCollector;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** One upload in flight in this process: its counts come live from the collector reading it. */
 final class Upload {
@@ -14,6 +15,7 @@ final class Upload {
     private final long bytes;
     private final String sha256;
     private final Instant receivedAt;
+    private final AtomicLong bytesRead = new AtomicLong();
     private volatile ItemCollector collector;
     private volatile UploadStatus.State state = UploadStatus.State.PROCESSING;
     private volatile String failure;
@@ -44,6 +46,15 @@ final class Upload {
         this.collector = collector;
     }
 
+    /** {@code n} more bytes of the spooled file were read. */
+    void read(long n) {
+        bytesRead.addAndGet(n);
+    }
+
+    long bytesRead() {
+        return bytesRead.get();
+    }
+
     void done(Instant at) {
         finishedAt = at;
         state = UploadStatus.State.DONE;
@@ -64,7 +75,7 @@ final class Upload {
         long backfill = c == null ? 0 : c.backfill();
         List<ItemCollector.ItemErrors> errors = c == null ? List.of() : c.errors().stream().map(Upload::safe).toList();
         return new UploadStatus(id, type, format, now, bytes, accepted + rejected, accepted, rejected, backfill, errors,
-                failure, receivedAt, finishedAt, sha256);
+                failure, receivedAt, finishedAt, sha256, bytesRead.get());
     }
 
     /**

@@ -24,15 +24,18 @@ import java.util.List;
  * @param failure    why the upload failed, when it did
  * @param receivedAt when the upload was received
  * @param finishedAt when it was done or failed
- * @param sha256     the SHA-256 of the file's bytes, in hex: the same type and digest make a repeat upload; last,
- *                   so that answers documented before it was added still read the same up to it
+ * @param sha256     the SHA-256 of the file's bytes, in hex: the same type and digest make a repeat upload
+ * @param bytesRead  bytes of the file read so far: with {@code bytes}, how far reading has come (a progress bar);
+ *                   last, with {@code sha256} before it, so that answers documented before they were added still
+ *                   read the same up to them
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record UploadStatus(@JsonProperty("upload_id") String uploadId, String type, String format, State state,
                            long bytes, @JsonProperty("rows_read") long rowsRead, long accepted, long rejected,
                            long backfill, List<ItemCollector.ItemErrors> errors, String failure,
                            @JsonProperty("received_at") Instant receivedAt,
-                           @JsonProperty("finished_at") Instant finishedAt, String sha256) {
+                           @JsonProperty("finished_at") Instant finishedAt, String sha256,
+                           @JsonProperty("bytes_read") long bytesRead) {
 
     /** An upload's life: processed in the background after it is received, then done or failed. */
     public enum State {
@@ -50,6 +53,6 @@ public record UploadStatus(@JsonProperty("upload_id") String uploadId, String ty
 
     UploadStatus failed(String why, Instant at) {
         return new UploadStatus(uploadId, type, format, State.FAILED, bytes, rowsRead, accepted, rejected, backfill,
-                errors, why, receivedAt, at, sha256);
+                errors, why, receivedAt, at, sha256, bytesRead);
     }
 }

@@ -40,7 +40,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
@@ -99,7 +98,8 @@ public class Uploads {
     });
     /** The last status published of each upload being read, and when, so unchanged progress is not sent again. */
     private final Map<String, Published> published = new ConcurrentHashMap<>();
-    private final AtomicLong bytesRead = new AtomicLong();
+    /** The upload read last, or being read: its bytes read are the progress gauge's. */
+    private volatile Upload reading;
     private Path directory;
     private Spool spool;
 
@@ -215,8 +215,8 @@ public class Uploads {
                 upload.receivedAt(),
                 "POST /v1/uploads/" + upload.id() + " line", config.maxReportedErrors());
         upload.reading(collector);
-        bytesRead.set(0);
-        try (InputStream in = counting(Files.newInputStream(spooled.file()))) {
+        reading = upload;
+        try (InputStream in = counting(Files.newInputStream(spooled.file()), upload)) {
             if (upload.format().equals(UploadResource.CSV_FORMAT)) {
                 Reader text = new InputStreamReader(in, charset.newDecoder()
                         .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT));
@@ -258,17 +258,18 @@ public class Uploads {
     }
 
     private double bytesRead() {
-        return bytesRead.get();
+        Upload upload = reading;
+        return upload == null ? 0 : upload.bytesRead();
     }
 
-    private InputStream counting(InputStream in) {
+    private static InputStream counting(InputStream in, Upload upload) {
         return new FilterInputStream(in) {
             @Override
             public int read() throws IOException {
                 stopping();
                 int b = super.read();
                 if (b >= 0) {
-                    bytesRead.incrementAndGet();
+                    upload.read(1);
                 }
                 return b;
             }
@@ -278,7 +279,7 @@ public class Uploads {
                 stopping();
                 int n = super.read(buffer, offset, length);
                 if (n > 0) {
-                    bytesRead.addAndGet(n);
+                    upload.read(n);
                 }
                 return n;
             }

@@ -64,6 +64,11 @@ class UploadResourceTest {
         assertThat(last.path("rows_read").asInt()).isEqualTo(3);
         assertThat(last.path("accepted").asInt()).isEqualTo(2);
         assertThat(last.path("rejected").asInt()).isEqualTo(1);
+        // the whole file was read: a progress bar at bytes_read / bytes ends at 100 %
+        int size = csv.getBytes(StandardCharsets.UTF_8).length;
+        assertThat(last.path("bytes").asInt()).isEqualTo(size);
+        assertThat(last.path("bytes_read").asInt()).isEqualTo(size);
+        assertThat(pushed).allSatisfy(s -> assertThat(s.path("bytes_read").asLong()).isBetween(0L, (long) size));
         // line 4 of the file: the header is line 1
         assertThat(last.path("errors").path(0).path("index").asInt()).isEqualTo(4);
         assertThat(last.path("errors").path(0).path("errors").path(0).path("field").asText()).isEqualTo("/duration");
