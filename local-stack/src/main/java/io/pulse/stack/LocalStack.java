@@ -128,6 +128,7 @@ public final class LocalStack implements AutoCloseable {
                 p.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl());
                 p.put("quarkus.datasource.username", PostgresServer.USER);
                 p.put("quarkus.datasource.password", PostgresServer.PASSWORD);
+                p.put("pulse.query.console.ingest-url", url(Service.INGEST));
             }
             // each instance spools its own uploads: a starting one clears what an earlier process left in its directory
             case INGEST -> p.put("pulse.ingest.uploads.directory",

@@ -10,6 +10,7 @@ import io.pulse.query.api.MetricInfo;
 import io.pulse.query.api.SeriesResponse;
 import io.pulse.query.api.TopResponse;
 import io.pulse.query.api.WhereFilter;
+import io.pulse.query.console.ConsoleResource;
 import io.pulse.query.series.Series;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
@@ -20,7 +21,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 @RegisterForReflection(
         targets = {Bucket.class, BucketUpdate.class, DistinctSketch.class, QuantileSketch.class, MetricInfo.class,
                 SeriesResponse.class, Series.class, TopResponse.class, TopResponse.Ranked.class,
-                LiveResource.LiveBucket.class, WhereFilter.CellBox.class, Problem.class})
+                LiveResource.LiveBucket.class, WhereFilter.CellBox.class, ConsoleResource.ConsoleConfig.class, Problem.class})
 public final class NativeConfiguration {
 
     private NativeConfiguration() {

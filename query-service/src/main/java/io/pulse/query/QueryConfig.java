@@ -84,4 +84,17 @@ public interface QueryConfig {
     /** The longest wait between attempts to store while PostgreSQL is unavailable; also the 503's Retry-After. */
     @WithDefault("10s")
     Duration storeRetryMaxBackoff();
+
+    /** The web console served on {@code /}. */
+    Console console();
+
+    interface Console {
+
+        /**
+         * Where browsers reach the ingest service, for the console's uploads and dead letters; that service must
+         * allow this service's origin (CORS, docs/console.md).
+         */
+        @WithDefault("http://127.0.0.1:8081")
+        String ingestUrl();
+    }
 }

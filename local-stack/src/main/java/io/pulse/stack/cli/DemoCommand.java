@@ -52,7 +52,8 @@ class DemoCommand implements Callable<Integer> {
         PrintStream out = System.out;
         String ingest = "http://127.0.0.1:" + config.ingestPort();
         String query = "http://127.0.0.1:" + config.queryPort();
-        PulseClient client = new PulseClient(ingest, query, Optional.of(Credentials.ensureDevKey(config.dataDir())));
+        String key = Credentials.ensureDevKey(config.dataDir());
+        PulseClient client = new PulseClient(ingest, query, Optional.of(key));
         LocalStack stack = null;
         if (client.isReady("http://127.0.0.1:" + config.ingestManagementPort())
                 && client.isReady("http://127.0.0.1:" + config.queryManagementPort())) {
@@ -72,6 +73,9 @@ class DemoCommand implements Callable<Integer> {
             awaitCount(client, sent.path("accepted").asLong(), Duration.ofMinutes(2));
             JsonNode moving = client.query("/v1/metrics/" + METRIC + "/moving?window=10m&step=1m&agg=avg&" + RANGE);
             print(moving, query, out);
+            out.println("See it charted, and live, in the console: " + query + "/?metric=" + METRIC
+                    + "&view=moving&agg=avg&window=10m&step=1m&" + RANGE + "&live=1#key=" + key);
+            out.println();
         } finally {
             if (stack != null && exit) {
                 stack.close();

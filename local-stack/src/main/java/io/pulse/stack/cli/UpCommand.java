@@ -41,6 +41,10 @@ class UpCommand implements Callable<Integer> {
             out.printf("[stack]   %-12s %s  (health %s/q/health, metrics %s/q/metrics)%n", s.label(), stack.url(s),
                     stack.managementUrl(s), stack.managementUrl(s));
         }
+        if (!config.without().contains(Service.QUERY)) {
+            // the key rides in the fragment, which the browser keeps to itself: the console stores it and drops it
+            out.println("[stack]   console      " + stack.url(Service.QUERY) + "/#key=" + stack.apiKey());
+        }
         out.println("[stack]   API key      " + stack.apiKey() + "  (every scope; in " + config.dataDir().resolve(
                 Credentials.KEY_FILE) + ", used by ./pulse demo, send and export; send it as Authorization: Bearer <key>)");
         out.println("[stack] Ctrl-C stops everything.");
