@@ -50,6 +50,23 @@ public class Access {
                 pipeline.eventTypes().keySet().stream().filter(t -> allows(scopeOf.apply(t))).toList()).exception());
     }
 
+    /**
+     * The event type {@code name}, if the caller holds at least one of the scopes {@code scopesOf} give for it: for a
+     * read open to everyone who may send the type one way or another. Without any, the 403 names the first in
+     * {@code scope} and all of them in {@code any_of}; an unknown name lists the types the caller holds one of for.
+     */
+    public EventType eventTypeForAny(String name, List<UnaryOperator<String>> scopesOf) {
+        List<String> needed = scopesOf.stream().map(s -> s.apply(name)).toList();
+        if (needed.stream().noneMatch(this::allows)) {
+            throw Problem.of(403, "forbidden", "Forbidden", "this credential holds none of the scopes '"
+                    + String.join("', '", needed) + "'").with("scope", needed.get(0)).with("any_of", needed)
+                    .exception();
+        }
+        return pipeline.eventType(name).orElseThrow(() -> Problems.unknownEventType(name,
+                pipeline.eventTypes().keySet().stream()
+                        .filter(t -> scopesOf.stream().anyMatch(s -> allows(s.apply(t)))).toList()).exception());
+    }
+
     /** The metric {@code name}, if the caller may read it. */
     public Metric metric(String name) {
         require(Scopes.query(name));

@@ -63,7 +63,7 @@ class AccessControlTest {
         // The list of operations is what the service declares: a new one joins this check by itself.
         assertThat(operations).extracting(Call::toString).containsExactlyInAnyOrder(
                 "POST /v1/events/translation_delivered", "POST /v1/uploads/translation_delivered",
-                "GET /v1/uploads/any", "GET /v1/uploads/any/events");
+                "GET /v1/uploads/any", "GET /v1/uploads/any/events", "GET /v1/dead-letters");
         assertThat(AccessChecks.notRefused(root, operations,
                 operation -> operation.path().startsWith("/v1/uploads") ? CSV : JSON)).isEmpty();
     }

@@ -1,0 +1,58 @@
+package io.pulse.ingest.deadletter;
+
+import io.pulse.common.problem.Problem;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The {@code since} of a dead-letter request: an ISO-8601 instant with an offset, or a time back from now as the
+ * query service writes it ({@code now}, {@code now-24h}, {@code now-90m}). Only fixed units: days and weeks are 24 and
+ * 168 hours, since dead letters have no calendar of their own to count local days in.
+ */
+final class SinceParameter {
+
+    static final String NAME = "since";
+    /** When {@code since} is absent: the last day, what a console opens on. */
+    static final Duration DEFAULT_BACK = Duration.ofHours(24);
+
+    private static final Pattern RELATIVE = Pattern.compile("now(?:-(\\d{1,9})(ms|s|m|h|d|w))?");
+    private static final List<String> EXAMPLES = List.of("2018-12-26T18:11:00Z", "2018-12-26T18:11:00+01:00", "now",
+            "now-24h", "now-30m", "now-7d");
+
+    private SinceParameter() {
+    }
+
+    /** The instant {@code text} names, {@code now} less a day when absent; a 400 naming the parameter otherwise. */
+    static Instant parse(String text, Instant now) {
+        if (text == null || text.isBlank()) {
+            return now.minus(DEFAULT_BACK);
+        }
+        String t = text.trim();
+        Matcher relative = RELATIVE.matcher(t);
+        if (relative.matches()) {
+            if (relative.group(1) == null) {
+                return now;
+            }
+            long n = Long.parseLong(relative.group(1));
+            return now.minus(switch (relative.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                case "d" -> Duration.ofDays(n);
+                default -> Duration.ofDays(7 * n);
+            });
+        }
+        try {
+            return OffsetDateTime.parse(t).toInstant();
+        } catch (DateTimeParseException e) {
+            throw DeadLetterResource.invalid(NAME, "'" + text + "' is not a time", EXAMPLES).with("value", text)
+                    .exception();
+        }
+    }
+}
