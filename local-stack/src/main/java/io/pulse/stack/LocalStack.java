@@ -131,8 +131,12 @@ public final class LocalStack implements AutoCloseable {
                 p.put("pulse.query.console.ingest-url", url(Service.INGEST));
             }
             // each instance spools its own uploads: a starting one clears what an earlier process left in its directory
-            case INGEST -> p.put("pulse.ingest.uploads.directory",
-                    config.dataDir().resolve(instance).resolve("uploads").toString());
+            case INGEST -> {
+                p.put("pulse.ingest.uploads.directory", config.dataDir().resolve(instance).resolve("uploads").toString());
+                // the console, served by the query service, calls ingest from the browser
+                p.put("pulse.ingest.console.origins", "http://127.0.0.1:" + config.queryPort() + ",http://localhost:"
+                        + config.queryPort());
+            }
         }
         if (service != Service.AGGREGATION) {
             p.put("pulse.security.keys-file", config.dataDir().resolve(Credentials.KEYS_FILE).toString());

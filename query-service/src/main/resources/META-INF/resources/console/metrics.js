@@ -194,7 +194,10 @@ function tr(cells, tag) {
   return row;
 }
 
-/** Live: each change of a bucket the question reads asks it again (at most every half second), so the chart moves. */
+/**
+ * Live: each change of a bucket the question reads asks it again, and the metric's counts, at most every half
+ * second, so the chart and the numbers beside it move.
+ */
 function follow(report) {
   live?.abort();
   live = null;
@@ -214,6 +217,7 @@ function follow(report) {
       } catch (e) {
         report(e);
       }
+      showDetail(question.metric, report);
     }, 500);
   };
   const connect = async (wait) => {
