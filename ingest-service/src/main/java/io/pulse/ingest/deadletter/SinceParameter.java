@@ -1,6 +1,6 @@
 package io.pulse.ingest.deadletter;
 
-import io.pulse.common.problem.Problem;
+import io.pulse.common.pipeline.Durations;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -11,8 +11,9 @@ import java.util.regex.Pattern;
 
 /**
  * The {@code since} of a dead-letter request: an ISO-8601 instant with an offset, or a time back from now as the
- * query service writes it ({@code now}, {@code now-24h}, {@code now-90m}). Only fixed units: days and weeks are 24 and
- * 168 hours, since dead letters have no calendar of their own to count local days in.
+ * query service writes it ({@code now}, {@code now-24h}, {@code now-90m}), the duration as the pipeline file writes
+ * durations. Only fixed lengths: a day is 24 hours, since dead letters have no calendar of their own to count local
+ * days in.
  */
 final class SinceParameter {
 
@@ -20,7 +21,7 @@ final class SinceParameter {
     /** When {@code since} is absent: the last day, what a console opens on. */
     static final Duration DEFAULT_BACK = Duration.ofHours(24);
 
-    private static final Pattern RELATIVE = Pattern.compile("now(?:-(\\d{1,9})(ms|s|m|h|d|w))?");
+    private static final Pattern RELATIVE = Pattern.compile("now(?:-(.+))?");
     private static final List<String> EXAMPLES = List.of("2018-12-26T18:11:00Z", "2018-12-26T18:11:00+01:00", "now",
             "now-24h", "now-30m", "now-7d");
 
@@ -38,21 +39,16 @@ final class SinceParameter {
             if (relative.group(1) == null) {
                 return now;
             }
-            long n = Long.parseLong(relative.group(1));
-            return now.minus(switch (relative.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                case "d" -> Duration.ofDays(n);
-                default -> Duration.ofDays(7 * n);
-            });
+            return now.minus(Durations.parse(relative.group(1)).orElseThrow(() -> invalid(text)));
         }
         try {
             return OffsetDateTime.parse(t).toInstant();
         } catch (DateTimeParseException e) {
-            throw DeadLetterResource.invalid(NAME, "'" + text + "' is not a time", EXAMPLES).with("value", text)
-                    .exception();
+            throw invalid(text);
         }
+    }
+
+    private static RuntimeException invalid(String text) {
+        return DeadLetterResource.invalid(NAME, "'" + text + "' is not a time", EXAMPLES).with("value", text).exception();
     }
 }
