@@ -161,6 +161,18 @@ class ConsoleBrowserIT {
 
     @Test
     @Order(2)
+    void aSeriesInAnOffsetZoneIsCharted() {
+        // an offset zone is no zone of the browser's: its times are drawn shifted, in the zone's own clock
+        browser.get(query() + "/?metric=delivery_time&view=series&agg=count&step=1h"
+                + "&from=2018-12-26T18:00:00Z&to=2018-12-26T19:00:00Z&tz=UTC%2B01:00");
+        // the five deliveries so far, all between 18:11 and 18:24 UTC: one hour, 19:00 to 20:00 at +01:00
+        await().atMost(Duration.ofSeconds(30)).until(() -> List.of(5.0).equals(plotted()));
+        assertThat(tableRows("rows")).singleElement().satisfies(row -> assertThat(row)
+                .startsWith("2018-12-26T19:00:00+01:00", "5", "5"));
+    }
+
+    @Test
+    @Order(3)
     void topGroupsAreBars() {
         browser.get(query() + "/?metric=delivery_time&view=top&agg=count&group_by=client_name"
                 + "&from=2018-12-26T18:00:00Z&to=2018-12-26T19:00:00Z");
@@ -170,7 +182,7 @@ class ConsoleBrowserIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void anUploadIsFollowedToTheEndAndItsDeadLetterShown() throws IOException {
         String bad = "2018-12-26 18:40:00,dl-2,en,fr,console-client,translation_delivered,12,slow";
         Path file = writeLines("deliveries.csv",

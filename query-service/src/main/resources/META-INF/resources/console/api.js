@@ -71,14 +71,16 @@ export async function getBlob(url, accept) {
 }
 
 /**
- * Follows a server-sent event stream with the key in a header, which EventSource cannot send: calls onEvent with
- * each event's name, id and data until the stream ends (resolves) or fails (rejects), or the signal aborts it.
+ * Follows a server-sent event stream with the key in a header, which EventSource cannot send: calls onOpen once it
+ * is answered, then onEvent with each event's name, id and data until the stream ends (resolves) or fails (rejects),
+ * or the signal aborts it.
  */
-export async function streamEvents(url, onEvent, signal) {
+export async function streamEvents(url, onEvent, signal, onOpen = () => {}) {
   const response = await send(url, { headers: headers({ Accept: 'text/event-stream' }), signal });
   if (!response.ok) {
     throw await failure(response);
   }
+  onOpen();
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';
   let event = { name: 'message', id: null, data: [] };
@@ -125,7 +127,7 @@ export function postFile(url, file, contentType, onSent) {
       request.setRequestHeader(name, value);
     }
     request.upload.onprogress = e => e.lengthComputable && onSent(e.loaded / e.total);
-    request.onerror = () => reject(new ApiProblem(0, { title: 'unreachable', detail: 'could not reach ' + new URL(url).origin }));
+    request.onerror = () => reject(new ApiProblem(0, { title: 'unreachable', detail: 'could not reach ' + new URL(url, location).origin }));
     request.onload = () => {
       let body;
       try {

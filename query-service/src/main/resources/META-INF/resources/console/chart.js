@@ -16,14 +16,37 @@ function size(container) {
   return { width: Math.max(container.clientWidth, 480), height: 320 };
 }
 
+/**
+ * Seconds to a Date whose local fields read the time in the zone, as uPlot draws times: a region
+ * (Europe/Lisbon) through the browser's time zones, an offset (+05:30, UTC+01:00, Z) by shifting; UTC otherwise.
+ */
+function zoned(zone) {
+  const offset = /^(?:UTC|GMT)?([+-])(\d{1,2})(?::?(\d{2}))?$/.exec(zone || '');
+  let shift = 0;
+  if (offset) {
+    shift = (offset[1] === '-' ? -1 : 1) * (Number(offset[2]) * 3600 + Number(offset[3] || 0) * 60);
+  } else if (zone && zone !== 'Z') {
+    try {
+      Intl.DateTimeFormat(undefined, { timeZone: zone });
+      return ts => uPlot.tzDate(new Date(ts * 1000), zone);
+    } catch (e) {
+      // a zone the browser does not know: the axis stays in UTC
+    }
+  }
+  return ts => {
+    const shifted = new Date((ts + shift) * 1000);
+    return new Date(shifted.getTime() + shifted.getTimezoneOffset() * 60000);
+  };
+}
+
 /** Times on the axis in 24-hour clock, with the date where the ticks are days apart or the day changes. */
-function timeAxis(zone) {
+function timeAxis(toDate) {
   const time = uPlot.fmtDate('{HH}:{mm}');
   const day = uPlot.fmtDate('{YYYY}-{MM}-{DD}');
   const both = uPlot.fmtDate('{YYYY}-{MM}-{DD} {HH}:{mm}');
   return {
     values: (u, splits, axis, space, increment) => splits.map((s, i) => {
-      const date = uPlot.tzDate(new Date(s * 1000), zone);
+      const date = toDate(s);
       if (increment >= 86400) {
         return day(date);
       }
@@ -85,14 +108,14 @@ export function seriesChart(container, answer) {
     }
     ctx.restore();
   };
-  const zone = answer.tz && !/^[+-]/.test(answer.tz) ? answer.tz : 'UTC';
+  const toDate = zoned(answer.tz);
   return new uPlot({
     ...size(container),
-    tzDate: ts => uPlot.tzDate(new Date(ts * 1000), zone),
+    tzDate: toDate,
     series,
     bands,
     scales: { x: { time: true } },
-    axes: [timeAxis(zone), { label: answer.agg }],
+    axes: [timeAxis(toDate), { label: answer.agg }],
     hooks: { draw: [drawRings] },
   }, data, container);
 }

@@ -28,6 +28,10 @@ async function show(ingest, report) {
       const reasons = (letter.reasons || []).map(r => (r.field ? r.field + ': ' : '') + r.message).join('\n');
       const raw = document.createElement('td');
       raw.append(Object.assign(document.createElement('pre'), { textContent: letter.raw }));
+      if (letter.truncated) {
+        // only the first bytes of a long item are kept on its dead letter
+        raw.append(Object.assign(document.createElement('small'), { textContent: `first bytes of ${letter.raw_bytes}` }));
+      }
       row.append(cell(letter.received_at), cell(letter.source), cell(reasons, 'reasons'), raw);
       return row;
     }));

@@ -18,6 +18,13 @@ function report(error) {
 }
 
 function open(tab) {
+  const params = new URLSearchParams(location.search);
+  if (tab === 'metrics') {
+    params.delete('tab');
+  } else {
+    params.set('tab', tab);
+  }
+  history.replaceState(null, '', location.pathname + '?' + params + location.hash);
   for (const button of document.querySelectorAll('#tabs button')) {
     button.classList.toggle('active', button.dataset.tab === tab);
   }
@@ -39,6 +46,7 @@ async function start() {
   });
   document.getElementById('forget-key').addEventListener('click', () => {
     saveKey(null);
+    metrics.stopLive();
     document.getElementById('key').value = '';
     keyState.textContent = 'key forgotten';
   });

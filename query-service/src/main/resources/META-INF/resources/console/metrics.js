@@ -71,6 +71,7 @@ async function select(report) {
     return label;
   }));
   fill(metric);
+  question = read(); // what the form shows is what is asked, an aggregation the metric lacks included
   showDetail(metric.name, report);
   await ask(report);
 }
@@ -131,13 +132,26 @@ function showFieldsOf(view) {
   }
 }
 
+/** The tab open now, kept in the page's address with the question. */
+function openTab() {
+  return document.querySelector('#tabs button.active')?.dataset.tab;
+}
+
 async function ask(report) {
-  toUrl(question, 'metrics');
+  const asked = question;
+  toUrl(asked, openTab());
   try {
-    answer = await getJson(apiUrl(question));
+    const answered = await getJson(apiUrl(asked));
+    if (asked !== question) {
+      return; // a newer question was asked meanwhile: its answer is the one to show
+    }
+    answer = answered;
     report(null);
     draw();
   } catch (e) {
+    if (asked !== question) {
+      return;
+    }
     answer = null;
     plot?.destroy();
     plot = null;
@@ -199,49 +213,78 @@ function tr(cells, tag) {
  * second, so the chart and the numbers beside it move.
  */
 function follow(report) {
-  live?.abort();
-  live = null;
-  liveState.textContent = '';
+  stopLive();
   if (question.live !== '1' || question.view === 'top') {
     return;
   }
   const controller = new AbortController();
   live = controller;
   let pending = null;
+  controller.signal.addEventListener('abort', () => clearTimeout(pending));
   const again = () => {
     pending ??= setTimeout(async () => {
       pending = null;
+      const asked = question;
       try {
-        answer = await getJson(apiUrl(question));
-        draw();
+        const answered = await getJson(apiUrl(asked));
+        if (!controller.signal.aborted && asked === question) {
+          answer = answered;
+          draw();
+        }
       } catch (e) {
-        report(e);
+        if (!controller.signal.aborted) {
+          report(e);
+        }
       }
-      showDetail(question.metric, report);
+      if (!controller.signal.aborted) {
+        showDetail(asked.metric, report);
+      }
     }, 500);
   };
-  const connect = async (wait) => {
+  const connect = async () => {
+    let wait = 1000;
     while (!controller.signal.aborted) {
+      let opened = false;
       try {
-        liveState.textContent = 'live: connected';
+        liveState.textContent = 'live: connecting';
         await streamEvents(liveUrl(question), (name) => {
           if (name === 'bucket') {
             liveState.textContent = 'live: updated ' + new Date().toLocaleTimeString();
             again();
           }
-        }, controller.signal);
+        }, controller.signal, () => {
+          opened = true;
+          wait = 1000;
+          liveState.textContent = 'live: connected';
+        });
       } catch (e) {
         if (controller.signal.aborted) {
           return;
         }
-        liveState.textContent = 'live: ' + e.message + '; reconnecting';
+        if (e.status >= 400 && e.status < 500 && e.status !== 429) {
+          // a question or a key the stream refuses does not get better by asking again
+          liveState.textContent = 'live: stopped';
+          report(e);
+          return;
+        }
+        const retryAfter = (Number(e.problem && e.problem.retry_after_seconds) || 0) * 1000;
+        wait = Math.max(retryAfter, Math.min(wait * 2, 30000));
+        liveState.textContent = `live: ${e.message}; trying again in ${Math.round(wait / 1000)} s`;
       }
-      // the stream ended (the service restarted, or this client fell behind): what was missed is read again
-      again();
+      if (opened) {
+        again(); // the stream was open and ended (a restart, or this page fell behind): what was missed is read again
+      }
       await new Promise(r => setTimeout(r, wait));
     }
   };
-  connect(2000);
+  connect();
+}
+
+/** Ends the live stream, if one is open. */
+export function stopLive() {
+  live?.abort();
+  live = null;
+  liveState.textContent = '';
 }
 
 /** The rows as CSV: the series and moving windows as the API writes them, top groups from the table. */
@@ -262,7 +305,7 @@ async function download(report) {
 
 /** RFC 4180 quoting, and a cell that would start a spreadsheet formula is prefixed with ' as the API does. */
 function csvCell(text) {
-  const safe = /^[=+\-@]/.test(text) && isNaN(Number(text)) ? "'" + text : text;
+  const safe = /^[=+\-@\t\r]/.test(text) && isNaN(Number(text)) ? "'" + text : text;
   return /[",\r\n]/.test(safe) ? '"' + safe.replace(/"/g, '""') + '"' : safe;
 }
 

@@ -1,6 +1,6 @@
 // The uploads tab: a file sent to the ingest service, the bytes sent, then its reading as the upload's events report it.
 
-import { postFile, streamEvents } from './api.js';
+import { getJson, postFile, streamEvents } from './api.js';
 
 const form = document.getElementById('upload-form');
 const panel = document.getElementById('upload-progress');
@@ -35,35 +35,49 @@ function show(status) {
   })));
 }
 
+let following = null;
+
 async function upload(ingest, report) {
   const type = form.elements.type.value.trim();
   const file = form.elements.file.files[0];
+  following?.abort(); // a new upload takes the panel: the last one's events stop updating it
+  const controller = new AbortController();
+  following = controller;
   panel.hidden = false;
+  delete phase.dataset.duplicate;
   errors.tBodies[0].replaceChildren();
   counts.replaceChildren();
   const url = ingest + '/v1/uploads/' + encodeURIComponent(type) + (form.elements.repeat.checked ? '?repeat=true' : '');
+  let sent = null;
   try {
     progress('sending', 0);
-    const sent = await postFile(url, file, contentType(file), fraction => progress('sending', fraction));
+    sent = await postFile(url, file, contentType(file), fraction => progress('sending', fraction));
     report(null);
     if (sent.body.duplicate) {
       // the same bytes were uploaded before as this type: their upload is followed, nothing is counted twice
       phase.dataset.duplicate = 'true';
     }
-    let last = sent.body.status;
-    if (last) {
-      show(last);
+    if (sent.body.status) {
+      show(sent.body.status);
     }
     await streamEvents(ingest + '/v1/uploads/' + sent.body.upload_id + '/events', (name, id, data) => {
-      last = JSON.parse(data);
-      show(last);
-    });
+      show(JSON.parse(data));
+    }, controller.signal);
     if (sent.body.duplicate) {
       phase.textContent = 'already uploaded: ' + phase.textContent;
     }
   } catch (e) {
-    phase.textContent = 'refused';
-    report(e);
+    if (controller.signal.aborted) {
+      return;
+    }
+    if (sent) {
+      // the file was taken: only following its reading failed, so its status is asked for once more
+      phase.textContent = 'accepted, progress lost: ' + e.message;
+      getJson(ingest + '/v1/uploads/' + sent.body.upload_id).then(show).catch(report);
+    } else {
+      phase.textContent = 'refused';
+      report(e);
+    }
   }
 }
 

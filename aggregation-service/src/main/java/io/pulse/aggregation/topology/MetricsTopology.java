@@ -93,7 +93,7 @@ public final class MetricsTopology {
                 .processValues(() -> new EventScreen(name, type.id().isPresent(), time, clock, future, poison), Named.as(name + "-screen"))
                 .split(Named.as(name + "-"))
                 .branch((key, screened) -> screened.refusal() != null, Branched.withConsumer(refused -> refused
-                        .mapValues(screened -> Json.writeString(screened.refusal()), Named.as(name + "-dead-letter"))
+                        .process(() -> new DeadLetterRecord(name, clock), Named.as(name + "-dead-letter"))
                         .to(Topics.DLQ, Produced.with(Serdes.String(), Serdes.String()).withName(name + "-to-dlq")),
                         "refused"))
                 .defaultBranch(Branched.as("current"));

@@ -32,6 +32,7 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -474,9 +475,13 @@ class MetricsTopologyTest {
         send("a", BASE.plusSeconds(20), 30);                 // still on time: the future event moved no clock
         tick();
         assertThat(published("delivery_time", "client_name").get("a@" + BASE).bucket().count()).isEqualTo(2);
-        List<JsonNode> letters = dlq.readValuesToList().stream().map(v -> Json.read(v, JsonNode.class)).toList();
-        assertThat(letters).hasSize(1);
-        assertThat(letters.get(0).path("reasons").path(0).path("field").asText()).isEqualTo("/ts");
+        List<TestRecord<String, String>> records = dlq.readRecordsToList();
+        assertThat(records).hasSize(1);
+        assertThat(Json.read(records.get(0).value(), JsonNode.class).path("reasons").path(0).path("field").asText())
+                .isEqualTo("/ts");
+        // as ingest writes dead letters: keyed by the type, stamped when refused, not with the event's time
+        assertThat(records.get(0).key()).isEqualTo("translation_delivered");
+        assertThat(records.get(0).getRecordTime()).isEqualTo(NOW);
         assertThat(late.isEmpty()).isTrue();
     }
 

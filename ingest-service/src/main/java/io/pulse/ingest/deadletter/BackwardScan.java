@@ -57,13 +57,14 @@ final class BackwardScan {
      */
     DeadLetterPage newest(String type, Instant since, int limit) {
         long deadline = System.nanoTime() + config.timeout().toNanos();
-        List<TopicPartition> partitions = consumer.partitionsFor(Topics.DLQ, config.timeout()).stream()
+        List<TopicPartition> partitions = consumer.partitionsFor(Topics.DLQ, left(deadline)).stream()
                 .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
         // Under read_committed the end is the last stable offset: nothing of an open transaction is read.
-        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, config.timeout());
+        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, left(deadline));
         Map<TopicPartition, Long> sinceMillis = new HashMap<>();
-        partitions.forEach(p -> sinceMillis.put(p, since.toEpochMilli()));
-        Map<TopicPartition, OffsetAndTimestamp> firsts = consumer.offsetsForTimes(sinceMillis, config.timeout());
+        // Kafka looks up no time before the epoch; none of its records is older anyway
+        partitions.forEach(p -> sinceMillis.put(p, Math.max(0, since.toEpochMilli())));
+        Map<TopicPartition, OffsetAndTimestamp> firsts = consumer.offsetsForTimes(sinceMillis, left(deadline));
         Map<TopicPartition, Remaining> remaining = new LinkedHashMap<>();
         for (TopicPartition p : partitions) {
             long end = ends.getOrDefault(p, 0L);
@@ -114,6 +115,11 @@ final class BackwardScan {
         return new DeadLetterPage(type, since, limit, !cutShort, scanned, newest);
     }
 
+    /** What is left of the request's time until {@code deadline}: each call to the broker gets only that. */
+    private static Duration left(long deadline) {
+        return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+    }
+
     /** The records read of one chunk; {@code whole} unless the deadline came first. */
     private record Chunk(List<ConsumerRecord<String, byte[]>> records, boolean whole) {
     }
@@ -127,7 +133,7 @@ final class BackwardScan {
         consumer.assign(List.of(partition));
         consumer.seek(partition, start);
         List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-        while (consumer.position(partition, config.timeout()) < end) {
+        while (consumer.position(partition, left(deadline)) < end) {
             if (System.nanoTime() >= deadline) {
                 return new Chunk(records, false);
             }
@@ -141,11 +147,12 @@ final class BackwardScan {
     }
 
     /**
-     * The record as a listed dead letter when it is one of {@code type} received since then. Dead letters are keyed
-     * by their type, so others are passed over unread; one that is not a dead letter at all is logged and skipped.
+     * The record as a listed dead letter when it is one of {@code type} received since then. Its type is read from
+     * the value, which says it whatever the key (dead letters the aggregation wrote before it keyed them by type
+     * carry their event's key); one that is not a dead letter at all is logged and skipped.
      */
     private static ListedDeadLetter matching(ConsumerRecord<String, byte[]> record, String type, Instant since) {
-        if (!type.equals(record.key()) || record.value() == null) {
+        if (record.value() == null) {
             return null;
         }
         DeadLetter letter;

@@ -7,10 +7,12 @@ import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -30,6 +32,7 @@ public class DeadLetterReader {
     private static final Logger LOG = Logger.getLogger(DeadLetterReader.class);
     /** A read takes seconds at most, and a broker back takes about as long to be reachable again. */
     private static final int RETRY_AFTER_SECONDS = 1;
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(1);
 
     /** The {@code kafka.*} configuration, bootstrap servers included, as Quarkus' Kafka extension reads it. */
     @Inject
@@ -55,7 +58,9 @@ public class DeadLetterReader {
                     "pulse.ingest.dead-letters.max-concurrent-reads")
                     .with(ProblemResponses.RETRY_AFTER_SECONDS, RETRY_AFTER_SECONDS).exception();
         }
-        try (Consumer<String, byte[]> consumer = consumer()) {
+        Consumer<String, byte[]> consumer = null;
+        try {
+            consumer = consumer();
             return new BackwardScan(consumer, config).newest(type, since, limit);
         } catch (KafkaException e) {
             LOG.warnf("dead letters of %s not read: %s", type, e.toString());
@@ -63,6 +68,11 @@ public class DeadLetterReader {
                     + "from Kafka within " + config.timeout().toSeconds() + " s; ask again after Retry-After")
                     .with(ProblemResponses.RETRY_AFTER_SECONDS, RETRY_AFTER_SECONDS).exception();
         } finally {
+            // a consumer that read nothing of a group has nothing to wait for at its close: Kafka's 30 s would only
+            // hold the request and its slot when the broker stopped answering
+            if (consumer != null) {
+                consumer.close(CloseOptions.timeout(CLOSE_TIMEOUT));
+            }
             reads.release();
         }
     }

@@ -1,10 +1,10 @@
 package io.pulse.ingest.deadletter;
 
 import io.pulse.common.pipeline.Durations;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -39,11 +39,17 @@ final class SinceParameter {
             if (relative.group(1) == null) {
                 return now;
             }
-            return now.minus(Durations.parse(relative.group(1)).orElseThrow(() -> invalid(text)));
+            try {
+                return now.minus(Durations.parse(relative.group(1)).orElseThrow(() -> invalid(text)));
+            } catch (DateTimeException | ArithmeticException e) {
+                throw invalid(text); // further back than an instant goes
+            }
         }
         try {
-            return OffsetDateTime.parse(t).toInstant();
-        } catch (DateTimeParseException e) {
+            Instant at = OffsetDateTime.parse(t).toInstant();
+            at.toEpochMilli(); // Kafka's timestamps are milliseconds since the epoch
+            return at;
+        } catch (DateTimeException | ArithmeticException e) {
             throw invalid(text);
         }
     }

@@ -8,6 +8,9 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pulse.common.Topics;
+import io.pulse.common.event.DeadLetter;
+import io.pulse.common.event.FieldError;
 import io.pulse.common.json.Json;
 import io.pulse.stack.testing.AccessChecks;
 import io.pulse.stack.testing.AccessChecks.Answer;
@@ -21,7 +24,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -142,6 +150,24 @@ class DeadLetterResourceTest {
     }
 
     @Test
+    void aDeadLetterKeyedByItsEventIsListedByTheTypeItNames() throws Exception {
+        // as the aggregation service wrote its refusals before keying them by type: under the event's own key
+        Instant start = Instant.now();
+        pause();
+        String raw = "{\"id\": \"kept-by-event-key\", \"client\": \"" + client + "\"}";
+        DeadLetter letter = new DeadLetter(TYPE, raw, List.of(new FieldError("", "not a Pulse event: no ts")),
+                Instant.now(), "aggregation-service events." + TYPE + " partition 0 offset 7", null, null, null);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaResource.broker().bootstrapServers()),
+                new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>(Topics.DLQ, "kept-by-event-key", Json.writeString(letter))).get();
+        }
+        JsonNode page = list("type=" + TYPE + "&since=" + start);
+        assertThat(raws(page)).containsExactly(raw);
+        assertThat(page.path("dead_letters").path(0).path("source").asText()).isEqualTo(letter.source());
+    }
+
+    @Test
     void parameterMistakesAre400ProblemsNamingTheParameter() {
         given().when().get("/v1/dead-letters")
                 .then().statusCode(400).contentType("application/problem+json")
@@ -151,12 +177,21 @@ class DeadLetterResourceTest {
                 .then().statusCode(400).contentType("application/problem+json")
                 .body("parameter", equalTo("since")).body("value", equalTo("yesterday"))
                 .body("detail", containsString("'yesterday'"));
+        // times no instant or no Kafka timestamp can hold are mistakes too, not failures of the service
+        for (String since : List.of("-999999999-01-01T00:00:00Z", "+999999999-01-01T00:00:00Z", "now-PT", "now-")) {
+            given().queryParam("type", TYPE).queryParam("since", since).when().get("/v1/dead-letters")
+                    .then().statusCode(400).contentType("application/problem+json")
+                    .body("parameter", equalTo("since")).body("value", equalTo(since));
+        }
         for (String limit : List.of("0", "1001", "ten", "-1")) {
             given().when().get("/v1/dead-letters?type=" + TYPE + "&limit=" + limit)
                     .then().statusCode(400).contentType("application/problem+json")
                     .body("parameter", equalTo("limit")).body("value", equalTo(limit));
         }
         given().when().get("/v1/dead-letters?type=" + TYPE + "&limit=1000").then().statusCode(200);
+        // before the epoch, or far back from now: all there is
+        given().when().get("/v1/dead-letters?type=" + TYPE + "&since=1900-01-01T00:00:00Z").then().statusCode(200);
+        given().when().get("/v1/dead-letters?type=" + TYPE + "&since=now-999999999d").then().statusCode(200);
     }
 
     @Test
